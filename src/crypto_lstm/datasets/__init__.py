@@ -1,0 +1,5 @@
+"""Kedro datasets for the raw candle files."""
+
+from crypto_lstm.datasets.binance import BinanceKlinesDataset, BinanceKlinesFolderDataset
+
+__all__ = ["BinanceKlinesDataset", "BinanceKlinesFolderDataset"]

@@ -1,0 +1,72 @@
+"""Keras input that builds training batches from window ends on the fly.
+
+Only the (rows, F) float32 feature array of a part and an integer array of
+window ends are kept in memory; each batch is one vectorised gather into a
+(batch, W, F) array. Memory therefore stays at the feature array plus a few
+batches, whatever the number of windows.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from keras.utils import PyDataset
+
+from crypto_lstm.windows import gather_windows
+
+
+class WindowFeed(PyDataset):
+    """Batches of (windows, labels) for the window ends of one part.
+
+    Args:
+        features: (rows, F) feature array of one part.
+        labels: Label per row of the same part.
+        ends: Window end positions; the label of a window is ``labels[end]``.
+        window_size: W.
+        batch_size: Windows per batch. The last batch holds the remainder, so
+            one epoch sees every window end exactly once.
+        shuffle: Shuffle the ends at the start of every epoch.
+        seed: Seed of the shuffling; the same seed gives the same epoch orders.
+    """
+
+    def __init__(
+        self,
+        features: np.ndarray,
+        labels: np.ndarray,
+        ends: np.ndarray,
+        *,
+        window_size: int,
+        batch_size: int,
+        shuffle: bool = False,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.features = np.ascontiguousarray(features, dtype=np.float32)
+        self.labels = np.asarray(labels)
+        self.ends = np.asarray(ends, dtype=np.int64)
+        self.window_size = window_size
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self._rng = np.random.default_rng(seed)
+        self._order = self.ends.copy()
+        if shuffle:
+            self._rng.shuffle(self._order)
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.ends) / self.batch_size)
+
+    def batch_ends(self, index: int) -> np.ndarray:
+        """Return the window ends of batch ``index`` in the current epoch order."""
+        return self._order[index * self.batch_size : (index + 1) * self.batch_size]
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        ends = self.batch_ends(index)
+        windows = gather_windows(self.features, ends, self.window_size)
+        return windows, self.labels[ends]
+
+    def on_epoch_end(self) -> None:
+        if self.shuffle:
+            self._order = self.ends.copy()
+            self._rng.shuffle(self._order)

@@ -1,0 +1,215 @@
+"""Validation of the run's parameters, before any data is read.
+
+Each check names the parameter key as it is written after ``--params``, the
+value received and the accepted range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from crypto_lstm.errors import (
+    CryptoLSTMError,
+    FeatureError,
+    LabelingError,
+    ScalingError,
+    SplitError,
+    TrainingConfigError,
+    UndersamplingError,
+    WindowingError,
+)
+from crypto_lstm.features import parse_feature
+from crypto_lstm.scaling import SCALERS
+
+
+def _lookup(parameters: Mapping[str, Any], key: str, error: type[CryptoLSTMError]):
+    value: Any = parameters
+    for part in key.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            raise error(
+                f"Invalid parameters: {key} is missing. Set it in conf/base "
+                f"or pass --params={key}=VALUE."
+            )
+        value = value[part]
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check(condition: bool, error: type[CryptoLSTMError], key: str, value, rule: str):
+    if not condition:
+        raise error(f"Invalid parameters: {key} must be {rule}. Received: {key}={value!r}.")
+
+
+def _check_positive_int(parameters, key: str, error: type[CryptoLSTMError]) -> int:
+    value = _lookup(parameters, key, error)
+    _check(_is_int(value) and value >= 1, error, key, value, "an integer >= 1")
+    return value
+
+
+def _check_units(parameters, key: str, allow_empty: bool) -> None:
+    value = _lookup(parameters, key, TrainingConfigError)
+    valid = (
+        isinstance(value, list | tuple)
+        and (allow_empty or len(value) > 0)
+        and all(_is_int(units) and units >= 1 for units in value)
+    )
+    rule = "a list of integers >= 1" + ("" if allow_empty else " with at least one entry")
+    _check(valid, TrainingConfigError, key, value, rule)
+
+
+def _validate_feature_engineering(parameters) -> int:
+    features = _lookup(parameters, "feature_engineering.features", FeatureError)
+    _check(
+        isinstance(features, list | tuple) and len(features) > 0,
+        FeatureError,
+        "feature_engineering.features",
+        features,
+        "a non-empty list of feature names",
+    )
+    duplicates = sorted({name for name in features if list(features).count(name) > 1})
+    _check(
+        not duplicates,
+        FeatureError,
+        "feature_engineering.features",
+        features,
+        f"a list without repeated names (repeated: {duplicates})",
+    )
+    for name in features:
+        parse_feature(name)
+
+    interval = _lookup(parameters, "feature_engineering.interval", FeatureError)
+    try:
+        valid_interval = pd.Timedelta(interval) > pd.Timedelta(0)
+    except ValueError:
+        valid_interval = False
+    _check(
+        valid_interval,
+        FeatureError,
+        "feature_engineering.interval",
+        interval,
+        "a positive pandas offset string such as '1min'",
+    )
+
+    future_window = _check_positive_int(
+        parameters, "feature_engineering.labels.future_window", LabelingError
+    )
+    for key in ("take_profit_pct", "stop_loss_pct"):
+        full_key = f"feature_engineering.labels.{key}"
+        value = _lookup(parameters, full_key, LabelingError)
+        _check(
+            _is_number(value) and 0 < value < 100,
+            LabelingError,
+            full_key,
+            value,
+            "a percentage strictly between 0 and 100",
+        )
+    return future_window
+
+
+def _validate_data_processing(parameters, future_window: int) -> None:
+    ratio = _lookup(parameters, "data_processing.train_ratio", SplitError)
+    _check(
+        _is_number(ratio) and 0 < ratio < 1,
+        SplitError,
+        "data_processing.train_ratio",
+        ratio,
+        "a number strictly between 0 and 1",
+    )
+
+    embargo = _lookup(parameters, "data_processing.embargo", SplitError)
+    _check(
+        embargo is None or (_is_int(embargo) and embargo >= future_window),
+        SplitError,
+        "data_processing.embargo",
+        embargo,
+        f"null (one label horizon) or an integer >= future_window ({future_window}), "
+        "so that no training label looks into the validation part",
+    )
+
+    scaler = _lookup(parameters, "data_processing.scaler", ScalingError)
+    _check(
+        scaler in SCALERS,
+        ScalingError,
+        "data_processing.scaler",
+        scaler,
+        f"one of {sorted(SCALERS)}",
+    )
+
+    min_samples = _lookup(
+        parameters, "data_processing.undersampling.min_samples", UndersamplingError
+    )
+    _check(
+        _is_int(min_samples) and min_samples >= 1,
+        UndersamplingError,
+        "data_processing.undersampling.min_samples",
+        min_samples,
+        "an integer >= 1",
+    )
+
+
+def _validate_modelling(parameters) -> None:
+    _check_units(parameters, "modelling.lstm_units", allow_empty=False)
+    _check_units(parameters, "modelling.dense_units", allow_empty=True)
+
+    dropout = _lookup(parameters, "modelling.dropout_rate", TrainingConfigError)
+    _check(
+        _is_number(dropout) and 0 <= dropout < 1,
+        TrainingConfigError,
+        "modelling.dropout_rate",
+        dropout,
+        "a number in [0, 1)",
+    )
+    learning_rate = _lookup(parameters, "modelling.learning_rate", TrainingConfigError)
+    _check(
+        _is_number(learning_rate) and learning_rate > 0,
+        TrainingConfigError,
+        "modelling.learning_rate",
+        learning_rate,
+        "a number > 0",
+    )
+    for key in ("batch_size", "epochs", "early_stopping_patience", "reduce_lr_patience"):
+        _check_positive_int(parameters, f"modelling.{key}", TrainingConfigError)
+
+    steps = _lookup(parameters, "modelling.steps_per_epoch", TrainingConfigError)
+    _check(
+        steps is None or (_is_int(steps) and steps >= 1),
+        TrainingConfigError,
+        "modelling.steps_per_epoch",
+        steps,
+        "null (all training windows) or an integer >= 1",
+    )
+    factor = _lookup(parameters, "modelling.reduce_lr_factor", TrainingConfigError)
+    _check(
+        _is_number(factor) and 0 < factor < 1,
+        TrainingConfigError,
+        "modelling.reduce_lr_factor",
+        factor,
+        "a number strictly between 0 and 1",
+    )
+
+
+def validate_parameters(parameters: Mapping[str, Any]) -> None:
+    """Check every parameter the pipelines read, raising the stage's error type.
+
+    Raises:
+        CryptoLSTMError: A stage-specific subclass naming the key, the value
+            received and the accepted range.
+    """
+    _check_positive_int(parameters, "window_size", WindowingError)
+    seed = _lookup(parameters, "seed", TrainingConfigError)
+    _check(_is_int(seed) and seed >= 0, TrainingConfigError, "seed", seed, "an integer >= 0")
+
+    future_window = _validate_feature_engineering(parameters)
+    _validate_data_processing(parameters, future_window)
+    _validate_modelling(parameters)
+    _check_positive_int(parameters, "reporting.batch_size", TrainingConfigError)

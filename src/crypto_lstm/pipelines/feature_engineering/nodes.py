@@ -1,0 +1,95 @@
+"""Nodes of the feature_engineering pipeline."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from crypto_lstm.candles import validate_candles
+from crypto_lstm.features import compute_features
+from crypto_lstm.labels import CLASS_NAMES, NO_LABEL, label_candles
+
+logger = logging.getLogger(__name__)
+
+
+def validate_raw_candles(
+    raw_candles: dict[str, Callable[[], pd.DataFrame]], interval: str
+) -> pd.DataFrame:
+    """Read every raw kline file and validate them into one candle table.
+
+    Args:
+        raw_candles: Loaders per file name, from the raw candle folder.
+        interval: Candle interval as a pandas offset string.
+
+    Returns:
+        Sorted, de-duplicated candles with a ``segment`` id per contiguous run.
+    """
+    files = {name: load() for name, load in sorted(raw_candles.items())}
+    return validate_candles(files, interval=interval)
+
+
+def compute_candle_features(candles: pd.DataFrame, parameters: dict) -> pd.DataFrame:
+    """Compute the configured past-only features for every candle.
+
+    Args:
+        candles: Validated candles.
+        parameters: The ``feature_engineering`` parameters.
+
+    Returns:
+        ``timestamp``, ``segment`` and one column per feature, NaN where a
+        feature's inputs reach outside the candle's segment.
+    """
+    return compute_features(
+        candles, parameters["features"], **parameters.get("rules", {})
+    )
+
+
+def compute_candle_labels(candles: pd.DataFrame, label_parameters: dict) -> pd.DataFrame:
+    """Label every candle with the competitive take-profit / stop-loss rule.
+
+    Args:
+        candles: Validated candles.
+        label_parameters: ``future_window``, ``take_profit_pct`` and
+            ``stop_loss_pct``.
+
+    Returns:
+        One int8 column ``label``; -1 where the horizon leaves the segment.
+    """
+    labels = label_candles(candles, **label_parameters)
+    return pd.DataFrame({"label": labels})
+
+
+def assemble_features(
+    candle_features: pd.DataFrame, candle_labels: pd.DataFrame
+) -> pd.DataFrame:
+    """Join features and labels and drop rows that lack either.
+
+    Rows in the moving-average warm-up, right after a gap, or without a full
+    label horizon are dropped, never filled.
+
+    Returns:
+        ``timestamp``, ``segment``, the features and ``label``, in time order.
+    """
+    table = candle_features.assign(label=candle_labels["label"].to_numpy())
+    feature_columns = [c for c in candle_features.columns if c not in ("timestamp", "segment")]
+
+    missing_feature = table[feature_columns].isna().any(axis=1).to_numpy()
+    missing_label = (table["label"] == NO_LABEL).to_numpy()
+    keep = ~missing_feature & ~missing_label
+    features = table.loc[keep].reset_index(drop=True)
+
+    logger.info(
+        "Dropped %d rows without a full feature history and %d more without a "
+        "full label horizon; %d labelled rows remain",
+        int(missing_feature.sum()),
+        int((missing_label & ~missing_feature).sum()),
+        len(features),
+    )
+    counts = np.bincount(features["label"], minlength=len(CLASS_NAMES))
+    logger.info(
+        "Label counts: %s", dict(zip(CLASS_NAMES, counts.tolist(), strict=True))
+    )
+    return features

@@ -1,0 +1,149 @@
+"""Nodes of the modelling pipeline."""
+
+from __future__ import annotations
+
+import logging
+
+import keras
+import numpy as np
+import pandas as pd
+
+from crypto_lstm.errors import WindowingError
+from crypto_lstm.feed import WindowFeed
+from crypto_lstm.model import build_dual_window_lstm
+from crypto_lstm.training import class_weights, fit_model
+from crypto_lstm.windows import check_window_ends, window_end_mask
+
+logger = logging.getLogger(__name__)
+
+
+def index_windows(
+    train_rows: pd.DataFrame,
+    validation_rows: pd.DataFrame,
+    train_window_ends: pd.DataFrame,
+    window_size: int,
+) -> dict[str, np.ndarray]:
+    """Check the training window ends and list every validation window end.
+
+    Args:
+        train_rows: Scaled training rows.
+        validation_rows: Scaled validation rows.
+        train_window_ends: The undersampled training ends (column ``end``).
+        window_size: W.
+
+    Returns:
+        ``{"train": ends, "validation": ends}``; validation keeps every window.
+
+    Raises:
+        WindowingError: If a training end has no full window, or the
+            validation part has no window at all.
+    """
+    train_ends = train_window_ends["end"].to_numpy(dtype=np.int64)
+    check_window_ends(
+        train_ends, window_end_mask(train_rows["timestamp"], window_size), "training"
+    )
+
+    validation_ends = np.flatnonzero(
+        window_end_mask(validation_rows["timestamp"], window_size)
+    )
+    if len(validation_ends) == 0:
+        raise WindowingError(
+            f"Windowing failed: the validation part's {len(validation_rows)} rows "
+            f"hold no run of window_size={window_size} consecutive candles. Add "
+            "candle files or lower window_size."
+        )
+    logger.info(
+        "Windows: %d training ends (undersampled), %d validation ends (all)",
+        len(train_ends),
+        len(validation_ends),
+    )
+    return {"train": train_ends, "validation": validation_ends}
+
+
+def build_model(scaler, window_size: int, parameters: dict, seed: int) -> keras.Model:
+    """Build the compiled DualWindowLSTM for the scaler's features.
+
+    Args:
+        scaler: The fitted scaler; its ``feature_names_in_`` fix F.
+        window_size: W.
+        parameters: The ``modelling`` parameters.
+        seed: Seed of Python, NumPy and the backend, set before the weights
+            are initialised.
+    """
+    keras.utils.set_random_seed(seed)
+    model = build_dual_window_lstm(
+        window_size=window_size,
+        n_features=len(scaler.feature_names_in_),
+        lstm_units=parameters["lstm_units"],
+        dense_units=parameters["dense_units"],
+        dropout_rate=parameters["dropout_rate"],
+        learning_rate=parameters["learning_rate"],
+    )
+    logger.info("Built %s with %d parameters", model.name, model.count_params())
+    return model
+
+
+def _feed(rows: pd.DataFrame, ends, feature_names, window_size, batch_size, **kwargs):
+    return WindowFeed(
+        rows.loc[:, feature_names].to_numpy(dtype=np.float32),
+        rows["label"].to_numpy(dtype=np.int64),
+        ends,
+        window_size=window_size,
+        batch_size=batch_size,
+        **kwargs,
+    )
+
+
+def train_model(
+    model: keras.Model,
+    train_rows: pd.DataFrame,
+    validation_rows: pd.DataFrame,
+    window_index: dict[str, np.ndarray],
+    scaler,
+    window_size: int,
+    parameters: dict,
+    seed: int,
+) -> tuple[keras.Model, dict]:
+    """Train the model on the training windows, validating on all validation windows.
+
+    Returns:
+        The trained model (best validation-loss weights) and a history record
+        with the feature names, the window size and the per-epoch metrics.
+    """
+    feature_names = list(scaler.feature_names_in_)
+    batch_size = parameters["batch_size"]
+    train_feed = _feed(
+        train_rows,
+        window_index["train"],
+        feature_names,
+        window_size,
+        batch_size,
+        shuffle=True,
+        seed=seed,
+    )
+    validation_feed = _feed(
+        validation_rows, window_index["validation"], feature_names, window_size, batch_size
+    )
+    train_labels = train_rows["label"].to_numpy()[window_index["train"]]
+
+    history = fit_model(
+        model,
+        train_feed,
+        validation_feed,
+        epochs=parameters["epochs"],
+        steps_per_epoch=parameters["steps_per_epoch"],
+        early_stopping_patience=parameters["early_stopping_patience"],
+        reduce_lr_patience=parameters["reduce_lr_patience"],
+        reduce_lr_factor=parameters["reduce_lr_factor"],
+        class_weight=class_weights(parameters["class_weight"], train_labels),
+        backup_dir=parameters["backup_dir"],
+    )
+    epochs_run = len(history.get("loss", []))
+    logger.info("Trained %d epochs", epochs_run)
+    record = {
+        "feature_names": feature_names,
+        "window_size": window_size,
+        "epochs_run": epochs_run,
+        "history": history,
+    }
+    return model, record

@@ -1,0 +1,136 @@
+"""Nodes of the reporting pipeline."""
+
+from __future__ import annotations
+
+import logging
+
+import keras
+import matplotlib
+import numpy as np
+import pandas as pd
+
+matplotlib.use("Agg")  # Reports are written to files; no display is needed.
+import matplotlib.pyplot as plt  # noqa: E402
+
+from crypto_lstm.evaluation import class_counts, classification_metrics  # noqa: E402
+from crypto_lstm.feed import WindowFeed  # noqa: E402
+from crypto_lstm.labels import CLASS_NAMES  # noqa: E402
+from crypto_lstm.windows import window_ends  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+
+def predict_validation(
+    model: keras.Model,
+    validation_rows: pd.DataFrame,
+    scaler,
+    window_size: int,
+    batch_size: int,
+) -> pd.DataFrame:
+    """Predict class probabilities for every validation window.
+
+    Returns:
+        One row per validation window: ``end`` (row position), ``timestamp``,
+        ``label``, ``prob_short``, ``prob_hold``, ``prob_long`` and
+        ``prediction`` (the argmax).
+    """
+    ends = window_ends(validation_rows["timestamp"], window_size)
+    feature_names = list(scaler.feature_names_in_)
+    feed = WindowFeed(
+        validation_rows.loc[:, feature_names].to_numpy(dtype=np.float32),
+        validation_rows["label"].to_numpy(dtype=np.int64),
+        ends,
+        window_size=window_size,
+        batch_size=batch_size,
+    )
+    probabilities = model.predict(feed, verbose=0)
+
+    predictions = pd.DataFrame(
+        {
+            "end": ends,
+            "timestamp": validation_rows["timestamp"].to_numpy()[ends],
+            "label": validation_rows["label"].to_numpy()[ends],
+        }
+    )
+    for k, name in enumerate(CLASS_NAMES):
+        predictions[f"prob_{name.lower()}"] = probabilities[:, k]
+    predictions["prediction"] = probabilities.argmax(axis=1).astype("int8")
+    logger.info("Predicted %d validation windows", len(predictions))
+    return predictions
+
+
+def evaluate_predictions(
+    validation_predictions: pd.DataFrame,
+    train_rows: pd.DataFrame,
+    train_window_ends: pd.DataFrame,
+    window_size: int,
+) -> dict:
+    """Score the model and a majority-class baseline on all validation windows.
+
+    The baseline always predicts the most frequent class among the training
+    window ends before undersampling, the prior a model has to beat.
+
+    Returns:
+        Metrics of the model and of the baseline, whether the model's macro F1
+        beats the baseline's, and window counts per class for the training
+        part before and after undersampling and for the validation part.
+    """
+    y_true = validation_predictions["label"].to_numpy()
+    train_labels = train_rows["label"].to_numpy()
+    labels_before = train_labels[window_ends(train_rows["timestamp"], window_size)]
+    labels_after = train_labels[train_window_ends["end"].to_numpy()]
+
+    majority = int(np.bincount(labels_before, minlength=len(CLASS_NAMES)).argmax())
+    model_metrics = classification_metrics(
+        y_true, validation_predictions["prediction"].to_numpy()
+    )
+    baseline_metrics = classification_metrics(y_true, np.full_like(y_true, majority))
+    baseline_metrics["predicted_class"] = CLASS_NAMES[majority]
+
+    logger.info(
+        "Validation on %d windows: model accuracy %.4f, macro F1 %.4f; "
+        "majority-class (%s) baseline accuracy %.4f, macro F1 %.4f",
+        len(y_true),
+        model_metrics["accuracy"],
+        model_metrics["macro_f1"],
+        CLASS_NAMES[majority],
+        baseline_metrics["accuracy"],
+        baseline_metrics["macro_f1"],
+    )
+    return {
+        "validation_windows": len(y_true),
+        "model": model_metrics,
+        "majority_baseline": baseline_metrics,
+        "model_beats_majority_baseline_macro_f1": (
+            model_metrics["macro_f1"] > baseline_metrics["macro_f1"]
+        ),
+        "class_counts": {
+            "train_windows_before_undersampling": class_counts(labels_before),
+            "train_windows_after_undersampling": class_counts(labels_after),
+            "validation_windows": class_counts(y_true),
+        },
+    }
+
+
+def plot_confusion_matrix(validation_metrics: dict) -> plt.Figure:
+    """Draw the model's validation confusion matrix with counts and row shares."""
+    matrix = np.asarray(validation_metrics["model"]["confusion_matrix"])
+    row_totals = matrix.sum(axis=1, keepdims=True)
+    shares = np.divide(matrix, row_totals, out=np.zeros(matrix.shape), where=row_totals > 0)
+
+    figure, axes = plt.subplots(figsize=(5.5, 4.5), layout="constrained")
+    image = axes.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0)
+    figure.colorbar(image, ax=axes, label="share of the true class")
+    ticks = range(len(CLASS_NAMES))
+    axes.set_xticks(ticks, CLASS_NAMES)
+    axes.set_yticks(ticks, CLASS_NAMES)
+    axes.set_xlabel("predicted class")
+    axes.set_ylabel("true class")
+    axes.set_title(
+        f"Validation confusion matrix ({validation_metrics['validation_windows']} windows)"
+    )
+    for i in ticks:
+        for j in ticks:
+            colour = "white" if shares[i, j] > 0.5 else "black"
+            axes.text(j, i, f"{matrix[i, j]}\n{shares[i, j]:.1%}", ha="center", va="center", color=colour)
+    return figure

@@ -1,0 +1,10 @@
+"""Kedro project settings."""
+
+from crypto_lstm.hooks import ParameterValidationHooks
+
+HOOKS = (ParameterValidationHooks(),)
+
+CONFIG_LOADER_ARGS = {
+    "base_env": "base",
+    "default_run_env": "local",
+}
