@@ -190,7 +190,9 @@ def validate_file_candles(
             high_below, candles, source, "has column high below max(open, close)"
         )
 
-    off_grid = (candles["timestamp"].dt.floor(interval) != candles["timestamp"]).to_numpy()
+    off_grid = (
+        candles["timestamp"].dt.floor(interval) != candles["timestamp"]
+    ).to_numpy()
     if off_grid.any():
         _raise_at_first(
             off_grid,

@@ -76,10 +76,14 @@ def _previous(values: np.ndarray, position: np.ndarray) -> np.ndarray:
     return previous
 
 
-def _moving_average(values: np.ndarray, period: int, position: np.ndarray) -> np.ndarray:
+def _moving_average(
+    values: np.ndarray, period: int, position: np.ndarray
+) -> np.ndarray:
     # pandas' rolling mean runs over the whole column in O(n); the rows whose
     # period reaches into an earlier segment are masked afterwards.
-    average = pd.Series(values).rolling(period, min_periods=period).mean().to_numpy(copy=True)
+    average = (
+        pd.Series(values).rolling(period, min_periods=period).mean().to_numpy(copy=True)
+    )
     average[position < period - 1] = np.nan
     return average
 
@@ -140,7 +144,9 @@ def compute_features(
             values = (source - previous_close) / previous_close * 100.0
         elif kind == "volume_change":
             previous_volume = _previous(volume, position)
-            values = _volume_change(volume, previous_volume, zero_previous_volume_change)
+            values = _volume_change(
+                volume, previous_volume, zero_previous_volume_change
+            )
         elif kind == "price_to_ma":
             values = close / _moving_average(close, period, position)
         else:

@@ -28,9 +28,7 @@ CLASS_NAMES = ("SHORT", "HOLD", "LONG")
 NO_LABEL = -1
 
 
-def _first_touch(
-    touched_at_offset, n_rows: int, future_window: int
-) -> np.ndarray:
+def _first_touch(touched_at_offset, n_rows: int, future_window: int) -> np.ndarray:
     """Return, per row, the first offset 1..H at which a condition holds, else H+1.
 
     The loop runs over the H offsets, each step vectorised over all rows, so
@@ -119,8 +117,6 @@ def label_candles(
 
     horizon_end = np.arange(n_rows) + future_window
     has_horizon = horizon_end < n_rows
-    has_horizon[has_horizon] = (
-        segment[horizon_end[has_horizon]] == segment[has_horizon]
-    )
+    has_horizon[has_horizon] = segment[horizon_end[has_horizon]] == segment[has_horizon]
     labels[~has_horizon] = NO_LABEL
     return labels

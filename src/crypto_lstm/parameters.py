@@ -47,7 +47,9 @@ def _is_number(value: Any) -> bool:
 
 def _check(condition: bool, error: type[CryptoLSTMError], key: str, value, rule: str):
     if not condition:
-        raise error(f"Invalid parameters: {key} must be {rule}. Received: {key}={value!r}.")
+        raise error(
+            f"Invalid parameters: {key} must be {rule}. Received: {key}={value!r}."
+        )
 
 
 def _check_positive_int(parameters, key: str, error: type[CryptoLSTMError]) -> int:
@@ -63,7 +65,9 @@ def _check_units(parameters, key: str, allow_empty: bool) -> None:
         and (allow_empty or len(value) > 0)
         and all(_is_int(units) and units >= 1 for units in value)
     )
-    rule = "a list of integers >= 1" + ("" if allow_empty else " with at least one entry")
+    rule = "a list of integers >= 1" + (
+        "" if allow_empty else " with at least one entry"
+    )
     _check(valid, TrainingConfigError, key, value, rule)
 
 
@@ -177,7 +181,12 @@ def _validate_modelling(parameters) -> None:
         learning_rate,
         "a number > 0",
     )
-    for key in ("batch_size", "epochs", "early_stopping_patience", "reduce_lr_patience"):
+    for key in (
+        "batch_size",
+        "epochs",
+        "early_stopping_patience",
+        "reduce_lr_patience",
+    ):
         _check_positive_int(parameters, f"modelling.{key}", TrainingConfigError)
 
     steps = _lookup(parameters, "modelling.steps_per_epoch", TrainingConfigError)
@@ -207,7 +216,13 @@ def validate_parameters(parameters: Mapping[str, Any]) -> None:
     """
     _check_positive_int(parameters, "window_size", WindowingError)
     seed = _lookup(parameters, "seed", TrainingConfigError)
-    _check(_is_int(seed) and seed >= 0, TrainingConfigError, "seed", seed, "an integer >= 0")
+    _check(
+        _is_int(seed) and seed >= 0,
+        TrainingConfigError,
+        "seed",
+        seed,
+        "an integer >= 0",
+    )
 
     future_window = _validate_feature_engineering(parameters)
     _validate_data_processing(parameters, future_window)

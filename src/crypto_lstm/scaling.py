@@ -24,7 +24,9 @@ def _flat_columns(train: pd.DataFrame, kind: str) -> list[str]:
         flat = q75 - q25 == 0
     else:
         flat = np.ptp(values, axis=0) == 0
-    return [column for column, is_flat in zip(train.columns, flat, strict=True) if is_flat]
+    return [
+        column for column, is_flat in zip(train.columns, flat, strict=True) if is_flat
+    ]
 
 
 def fit_scaler(train: pd.DataFrame, feature_names: Sequence[str], kind: str):

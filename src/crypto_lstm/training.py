@@ -30,9 +30,14 @@ def class_weights(setting, end_labels: np.ndarray) -> dict[int, float] | None:
     if setting == "balanced":
         classes = np.arange(len(CLASS_NAMES))
         weights = compute_class_weight("balanced", classes=classes, y=end_labels)
-        return {int(label): float(weight) for label, weight in zip(classes, weights, strict=True)}
+        return {
+            int(label): float(weight)
+            for label, weight in zip(classes, weights, strict=True)
+        }
     if isinstance(setting, dict) and set(setting) == set(CLASS_NAMES):
-        return {CLASS_NAMES.index(name): float(weight) for name, weight in setting.items()}
+        return {
+            CLASS_NAMES.index(name): float(weight) for name, weight in setting.items()
+        }
     raise TrainingConfigError(
         "Training failed: modelling.class_weight must be null, 'balanced' or a "
         f"mapping with the keys {list(CLASS_NAMES)}. Received: class_weight={setting!r}."

@@ -73,7 +73,9 @@ def check_window_ends(ends: np.ndarray, valid_mask: np.ndarray, part: str) -> No
         )
 
 
-def gather_windows(features: np.ndarray, ends: np.ndarray, window_size: int) -> np.ndarray:
+def gather_windows(
+    features: np.ndarray, ends: np.ndarray, window_size: int
+) -> np.ndarray:
     """Gather the windows that end at ``ends`` into one (batch, W, F) array.
 
     ``sliding_window_view`` gives a zero-copy (rows - W + 1, F, W) view of all

@@ -1,5 +1,8 @@
 """Kedro datasets for the raw candle files."""
 
-from crypto_lstm.datasets.binance import BinanceKlinesDataset, BinanceKlinesFolderDataset
+from crypto_lstm.datasets.binance import (
+    BinanceKlinesDataset,
+    BinanceKlinesFolderDataset,
+)
 
 __all__ = ["BinanceKlinesDataset", "BinanceKlinesFolderDataset"]

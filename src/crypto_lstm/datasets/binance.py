@@ -79,7 +79,11 @@ class BinanceKlinesFolderDataset(PartitionedDataset):
         }
         if not klines:
             folder = Path(self._path).resolve()
-            state = "does not exist" if not folder.exists() else "holds no .csv or .zip files"
+            state = (
+                "does not exist"
+                if not folder.exists()
+                else "holds no .csv or .zip files"
+            )
             raise RawCandlesNotFoundError(
                 f"Reading raw candles failed: the folder {folder} {state}. "
                 f"{DOWNLOAD_HINT}"

@@ -78,7 +78,9 @@ def undersample_training_windows(
     )
 
     before = np.bincount(end_labels, minlength=len(CLASS_NAMES))
-    after = np.bincount(train_rows["label"].to_numpy()[kept], minlength=len(CLASS_NAMES))
+    after = np.bincount(
+        train_rows["label"].to_numpy()[kept], minlength=len(CLASS_NAMES)
+    )
     logger.info(
         "Training window ends per class before undersampling: %s",
         dict(zip(CLASS_NAMES, before.tolist(), strict=True)),

@@ -47,7 +47,9 @@ def compute_candle_features(candles: pd.DataFrame, parameters: dict) -> pd.DataF
     )
 
 
-def compute_candle_labels(candles: pd.DataFrame, label_parameters: dict) -> pd.DataFrame:
+def compute_candle_labels(
+    candles: pd.DataFrame, label_parameters: dict
+) -> pd.DataFrame:
     """Label every candle with the competitive take-profit / stop-loss rule.
 
     Args:
@@ -74,7 +76,9 @@ def assemble_features(
         ``timestamp``, ``segment``, the features and ``label``, in time order.
     """
     table = candle_features.assign(label=candle_labels["label"].to_numpy())
-    feature_columns = [c for c in candle_features.columns if c not in ("timestamp", "segment")]
+    feature_columns = [
+        c for c in candle_features.columns if c not in ("timestamp", "segment")
+    ]
 
     missing_feature = table[feature_columns].isna().any(axis=1).to_numpy()
     missing_label = (table["label"] == NO_LABEL).to_numpy()

@@ -122,7 +122,11 @@ def train_model(
         seed=seed,
     )
     validation_feed = _feed(
-        validation_rows, window_index["validation"], feature_names, window_size, batch_size
+        validation_rows,
+        window_index["validation"],
+        feature_names,
+        window_size,
+        batch_size,
     )
     train_labels = train_rows["label"].to_numpy()[window_index["train"]]
 

@@ -2,7 +2,11 @@
 
 from kedro.pipeline import Node, Pipeline
 
-from crypto_lstm.pipelines.modelling.nodes import build_model, index_windows, train_model
+from crypto_lstm.pipelines.modelling.nodes import (
+    build_model,
+    index_windows,
+    train_model,
+)
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -21,7 +25,12 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=build_model,
-                inputs=["scaler", "params:window_size", "params:modelling", "params:seed"],
+                inputs=[
+                    "scaler",
+                    "params:window_size",
+                    "params:modelling",
+                    "params:seed",
+                ],
                 outputs="untrained_model",
                 name="build_model_node",
             ),

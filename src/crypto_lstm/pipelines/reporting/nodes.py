@@ -116,7 +116,9 @@ def plot_confusion_matrix(validation_metrics: dict) -> plt.Figure:
     """Draw the model's validation confusion matrix with counts and row shares."""
     matrix = np.asarray(validation_metrics["model"]["confusion_matrix"])
     row_totals = matrix.sum(axis=1, keepdims=True)
-    shares = np.divide(matrix, row_totals, out=np.zeros(matrix.shape), where=row_totals > 0)
+    shares = np.divide(
+        matrix, row_totals, out=np.zeros(matrix.shape), where=row_totals > 0
+    )
 
     figure, axes = plt.subplots(figsize=(5.5, 4.5), layout="constrained")
     image = axes.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0)
@@ -132,5 +134,12 @@ def plot_confusion_matrix(validation_metrics: dict) -> plt.Figure:
     for i in ticks:
         for j in ticks:
             colour = "white" if shares[i, j] > 0.5 else "black"
-            axes.text(j, i, f"{matrix[i, j]}\n{shares[i, j]:.1%}", ha="center", va="center", color=colour)
+            axes.text(
+                j,
+                i,
+                f"{matrix[i, j]}\n{shares[i, j]:.1%}",
+                ha="center",
+                va="center",
+                color=colour,
+            )
     return figure

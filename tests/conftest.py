@@ -1,0 +1,17 @@
+"""Shared pytest settings."""
+
+import os
+
+# Quiet TensorFlow's C++ start-up messages; they drown real test output.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "true")
+
+END_TO_END_LINES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which real files the end-to-end test ran on, if it ran."""
+    if END_TO_END_LINES:
+        terminalreporter.section("end-to-end run on real Binance files")
+        for line in END_TO_END_LINES:
+            terminalreporter.write_line(line)

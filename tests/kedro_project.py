@@ -1,0 +1,57 @@
+"""A throw-away copy of the Kedro project that runs on data made in code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+# Datasets that a full run writes as new versions.
+VERSIONED_OUTPUTS = {
+    "candles": "data/02_intermediate/candles.parquet",
+    "features": "data/04_feature/features.parquet",
+    "train_rows": "data/05_model_input/train_rows.parquet",
+    "validation_rows": "data/05_model_input/validation_rows.parquet",
+    "train_window_ends": "data/05_model_input/train_window_ends.parquet",
+    "scaler": "data/06_models/scaler.pkl",
+    "model": "data/06_models/model.keras",
+    "training_history": "data/07_model_output/training_history.json",
+    "validation_predictions": "data/07_model_output/validation_predictions.parquet",
+    "validation_metrics": "data/08_reporting/validation_metrics.json",
+    "scaling_stats": "data/08_reporting/scaling_stats.json",
+    "confusion_matrix_plot": "data/08_reporting/confusion_matrix.png",
+}
+
+
+def copy_project(root: Path) -> Path:
+    """Copy pyproject.toml and conf/base into ``root``, with empty data folders."""
+    shutil.copy(REPOSITORY / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(REPOSITORY / "conf" / "base", root / "conf" / "base")
+    (root / "conf" / "local").mkdir()
+    # Kedro's bootstrap checks that a source folder exists inside the project;
+    # the package itself is imported from the installed checkout.
+    (root / "src").mkdir()
+    for folder in VERSIONED_OUTPUTS.values():
+        (root / folder).parent.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def run_project(
+    root: Path, runtime_params: dict, pipeline_name: str | None = None
+) -> None:
+    """Run one pipeline (default: all) of the copied project in a new session."""
+    bootstrap_project(root)
+    with KedroSession.create(
+        project_path=root, runtime_params=runtime_params
+    ) as session:
+        session.run(pipeline_names=[pipeline_name] if pipeline_name else None)
+
+
+def versions(root: Path, dataset: str) -> list[str]:
+    """List the saved versions of a dataset, oldest first."""
+    folder = root / VERSIONED_OUTPUTS[dataset]
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []

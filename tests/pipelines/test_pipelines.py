@@ -1,0 +1,210 @@
+"""All four pipelines on a synthetic series, through Kedro's session and catalog."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from kedro.io.core import DatasetError
+
+from crypto_lstm.errors import CryptoLSTMError
+from crypto_lstm.labels import NO_LABEL
+from crypto_lstm.windows import window_ends
+from tests.kedro_project import VERSIONED_OUTPUTS, copy_project, run_project, versions
+from tests.synthetic import random_candles, write_klines
+
+WINDOW = 16
+
+
+def quick_params(raw_dir, backup_dir) -> dict:
+    return {
+        "raw_dir": str(raw_dir),
+        "window_size": WINDOW,
+        "feature_engineering": {
+            "features": [
+                "high_change",
+                "low_change",
+                "close_change",
+                "volume_change",
+                "price_to_ma30",
+                "price_to_ma240",
+                "volume_to_ma30",
+                "volume_to_ma240",
+            ],
+            "labels": {
+                "future_window": 20,
+                "take_profit_pct": 0.5,
+                "stop_loss_pct": 0.25,
+            },
+        },
+        "data_processing": {"undersampling": {"min_samples": 100}},
+        "modelling": {
+            "lstm_units": [4, 4],
+            "dense_units": [4],
+            "batch_size": 64,
+            "epochs": 2,
+            "backup_dir": str(backup_dir),
+        },
+        "reporting": {"batch_size": 256},
+    }
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    raw = root / "raw"
+    raw.mkdir()
+    candles = random_candles(3 * 1440 + 600, seed=5)
+    # Day 1 with a header, day 2 without, then a 2-hour gap and a zipped rest.
+    write_klines(candles.iloc[:1440], raw / "SYNUSDT-1m-2024-03-01.csv")
+    write_klines(
+        candles.iloc[1440:2880], raw / "SYNUSDT-1m-2024-03-02.csv", header=False
+    )
+    write_klines(candles.iloc[3000:], raw / "SYNUSDT-1m-2024-03-03.zip")
+    (raw / ".gitkeep").touch()
+
+    params = quick_params(raw, root / "backup")
+    run_project(root, params)
+    return root, params
+
+
+def _load(root, dataset):
+    folder = root / VERSIONED_OUTPUTS[dataset]
+    path = folder / versions(root, dataset)[-1] / folder.name
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix == ".json":
+        return json.loads(path.read_text())
+    return path
+
+
+def test_full_run_writes_every_dataset(project):
+    root, _ = project
+
+    for dataset in VERSIONED_OUTPUTS:
+        assert len(versions(root, dataset)) == 1, dataset
+
+
+def test_candles_have_gap_segment(project):
+    root, _ = project
+    candles = _load(root, "candles")
+
+    assert len(candles) == 3 * 1440 + 600 - 120
+    assert candles["segment"].max() == 1
+    assert candles["timestamp"].is_monotonic_increasing
+
+
+def test_features_labelled_and_finite(project):
+    root, params = project
+    features = _load(root, "features")
+    names = params["feature_engineering"]["features"]
+
+    assert list(features.columns) == ["timestamp", "segment", *names, "label"]
+    assert np.isfinite(features[names].to_numpy()).all()
+    assert NO_LABEL not in set(features["label"])
+    # Segment 0 holds 2,880 candles: 239 warm-up rows and 20 without a horizon go.
+    assert (features["segment"] == 0).sum() == 2880 - 239 - 20
+
+
+def test_split_keeps_embargo(project):
+    root, _ = project
+    features = _load(root, "features")
+    train = _load(root, "train_rows")
+    validation = _load(root, "validation_rows")
+
+    n_train = int(len(features) * 0.8)
+    assert len(train) == n_train
+    assert len(validation) == len(features) - n_train - 20
+    assert validation["timestamp"].iloc[0] == features["timestamp"].iloc[n_train + 20]
+
+
+def test_train_window_ends_are_valid_positions(project):
+    root, _ = project
+    train = _load(root, "train_rows")
+    ends = _load(root, "train_window_ends")
+
+    assert list(ends.columns) == ["end"]
+    assert ends["end"].dtype == np.int64
+    assert np.isin(ends["end"], window_ends(train["timestamp"], WINDOW)).all()
+    assert ends["end"].is_monotonic_increasing
+
+
+def test_metrics_cover_all_validation_windows(project):
+    root, _ = project
+    validation = _load(root, "validation_rows")
+    metrics = _load(root, "validation_metrics")
+    predictions = _load(root, "validation_predictions")
+
+    expected = len(window_ends(validation["timestamp"], WINDOW))
+    assert metrics["validation_windows"] == expected
+    assert len(predictions) == expected
+    assert sum(metrics["class_counts"]["validation_windows"].values()) == expected
+    assert np.asarray(metrics["model"]["confusion_matrix"]).sum() == expected
+    before = metrics["class_counts"]["train_windows_before_undersampling"]
+    assert metrics["majority_baseline"]["predicted_class"] == max(
+        before, key=before.get
+    )
+    np.testing.assert_allclose(
+        predictions[["prob_short", "prob_hold", "prob_long"]].sum(axis=1),
+        1.0,
+        rtol=1e-5,
+    )
+
+
+def test_training_history_records_epochs(project):
+    root, params = project
+    history = _load(root, "training_history")
+
+    assert history["epochs_run"] == 2
+    assert history["feature_names"] == params["feature_engineering"]["features"]
+    assert len(history["history"]["val_loss"]) == 2
+
+
+def test_second_run_adds_versions_and_keeps_first(project):
+    root, params = project
+    first = {name: versions(root, name)[0] for name in VERSIONED_OUTPUTS}
+    first_bytes = (
+        root / VERSIONED_OUTPUTS["features"] / first["features"] / "features.parquet"
+    ).read_bytes()
+
+    run_project(root, params)
+
+    for dataset in VERSIONED_OUTPUTS:
+        saved = versions(root, dataset)
+        assert len(saved) >= 2, dataset
+        assert saved[0] == first[dataset]
+    path = root / VERSIONED_OUTPUTS["features"] / first["features"] / "features.parquet"
+    assert path.read_bytes() == first_bytes
+
+
+def test_modelling_runs_alone_from_persisted_outputs(project):
+    root, params = project
+    before = {name: len(versions(root, name)) for name in VERSIONED_OUTPUTS}
+
+    run_project(root, params, pipeline_name="modelling")
+
+    assert len(versions(root, "model")) == before["model"] + 1
+    assert len(versions(root, "training_history")) == before["training_history"] + 1
+    assert len(versions(root, "features")) == before["features"]
+
+
+def test_missing_raw_folder_stops_run_before_training(project, tmp_path):
+    root, params = project
+    before = {name: len(versions(root, name)) for name in VERSIONED_OUTPUTS}
+    missing = tmp_path / "no-such-folder"
+
+    with pytest.raises(DatasetError) as error:
+        run_project(root, {**params, "raw_dir": str(missing)})
+
+    assert str(missing) in str(error.value)
+    assert "does not exist" in str(error.value)
+    assert "data.binance.vision" in str(error.value)
+    assert {name: len(versions(root, name)) for name in VERSIONED_OUTPUTS} == before
+
+
+def test_invalid_parameter_stops_run_before_reading(project):
+    root, params = project
+    broken = {**params, "data_processing": {"train_ratio": 1.5}}
+
+    with pytest.raises(CryptoLSTMError, match="data_processing.train_ratio=1.5"):
+        run_project(root, broken)

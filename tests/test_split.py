@@ -1,0 +1,51 @@
+import pandas as pd
+import pytest
+
+from crypto_lstm.errors import SplitError
+from crypto_lstm.split import chronological_split
+
+
+def _rows(n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "timestamp": pd.date_range("2024-01-01", periods=n, freq="1min", tz="UTC"),
+            "row": range(n),
+        }
+    )
+
+
+def test_split_boundary_with_embargo():
+    train, validation = chronological_split(_rows(100), train_ratio=0.8, embargo=5)
+
+    assert train["row"].tolist() == list(range(80))
+    assert validation["row"].tolist() == list(range(85, 100))
+    assert validation.index.tolist() == list(range(15))
+
+
+def test_no_training_label_reaches_validation():
+    future_window = 7
+    train, validation = chronological_split(
+        _rows(200), train_ratio=0.5, embargo=future_window
+    )
+
+    last_train_label_end = train["row"].iloc[-1] + future_window
+    assert last_train_label_end < validation["row"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("ratio", "embargo", "message"),
+    [
+        (0.0, 1, "train_ratio=0.0"),
+        (1.0, 1, "train_ratio=1.0"),
+        (0.5, -1, "embargo=-1"),
+        (0.9, 10, r"leave an empty part \(18 training rows, 0 validation rows\)"),
+    ],
+)
+def test_invalid_split_rejected(ratio, embargo, message):
+    with pytest.raises(SplitError, match=message):
+        chronological_split(_rows(20), train_ratio=ratio, embargo=embargo)
+
+
+def test_unsorted_rows_rejected():
+    with pytest.raises(SplitError, match="sorted by timestamp"):
+        chronological_split(_rows(20).iloc[::-1], train_ratio=0.5, embargo=1)
