@@ -34,12 +34,12 @@ run: $(RUN_STAMP)
 	$(BIN)/kedro run $(ARGS)
 
 test: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 viz: $(RUN_STAMP)
 	$(BIN)/kedro viz run --host 127.0.0.1 --no-browser
