@@ -7,7 +7,7 @@ from crypto_lstm.errors import RawCandlesNotFoundError
 from tests.synthetic import random_candles, write_klines
 
 
-def test_folder_reads_csv_and_zip_and_skips_other_files(tmp_path):
+def test_folder_reads_only_csv_and_zip(tmp_path):
     candles = random_candles(30)
     write_klines(candles.iloc[:10], tmp_path / "X-1m-2024-01.csv")
     write_klines(candles.iloc[10:], tmp_path / "X-1m-2024-02.zip", header=False)

@@ -1,7 +1,7 @@
 """`kedro run` of all four pipelines on the real FILUSDT monthly files.
 
 The folder comes from the environment variable CRYPTO_LSTM_E2E_DATA, which
-.ci/run sets to the folder that holds FILUSDT/ and NEARUSDT/. The model is tiny
+.ci/run sets to the folder that contains FILUSDT/ and NEARUSDT/. The model is tiny
 and trains for 20 batches, so the run takes a few minutes on two cores.
 """
 
@@ -28,7 +28,7 @@ def filusdt_folder() -> Path:
     root = os.environ.get(DATA_VARIABLE)
     if not root:
         pytest.skip(
-            f"{DATA_VARIABLE} is not set; it names the folder that holds FILUSDT/"
+            f"{DATA_VARIABLE} is not set; it names the folder that contains FILUSDT/"
         )
     folder = Path(root) / "FILUSDT"
     if not any(folder.glob("*.csv")):

@@ -19,7 +19,7 @@ def test_batch_holds_window_and_label_of_end():
 
     assert windows.shape == (4, 3, 2)
     assert windows.dtype == np.float32
-    # The window ending at row 5 holds rows 3, 4 and 5 and takes label[5].
+    # The window ending at row 5 contains rows 3, 4 and 5 and takes label[5].
     np.testing.assert_array_equal(windows[0], [[6, 7], [8, 9], [10, 11]])
     assert labels.tolist() == [5 % 3, 6 % 3, 7 % 3, 8 % 3]
 

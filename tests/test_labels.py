@@ -91,7 +91,7 @@ def test_nothing_within_horizon_is_hold():
     assert _first_label([FLAT] * H + [(105.0, 95.0)]) == HOLD
 
 
-def test_take_profit_beats_own_stop_loss_on_same_candle():
+def test_take_profit_before_own_stop_loss():
     assert _first_label([(101.0, 99.0), FLAT, FLAT, FLAT, FLAT]) == LONG
 
 

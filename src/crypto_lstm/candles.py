@@ -1,7 +1,7 @@
 """Reading and validating Binance kline files.
 
 Binance's public data archive publishes klines as CSV, or as a ``.zip`` that
-holds one CSV, with the columns of ``KLINE_COLUMNS``. Some files start with a
+contains one CSV, with the columns of ``KLINE_COLUMNS``. Some files start with a
 header line and some do not. ``open_time`` is milliseconds since the epoch,
 except in spot files from 2025-01-01 on, which use microseconds.
 
@@ -59,7 +59,7 @@ def _first_line(path: Path) -> str:
             if len(names) != 1:
                 raise CandleValidationError(
                     f"Reading candles failed: {path} must hold exactly one CSV file, "
-                    f"but holds {names}. Unpack it and keep one kline CSV per file."
+                    f"but contains {names}. Unpack it and keep one kline CSV per file."
                 )
             with archive.open(names[0]) as handle:
                 return handle.readline().decode("utf-8", errors="replace")
@@ -71,11 +71,12 @@ def read_kline_file(path: str | Path) -> pd.DataFrame:
     """Read one Binance kline CSV or ``.zip`` file, with or without a header line.
 
     Args:
-        path: Path to a ``.csv`` file or a ``.zip`` that holds one CSV file.
+        path: Path to a ``.csv`` file or a ``.zip`` that contains one CSV file.
 
     Returns:
-        The file's rows with the columns ``open_time`` (integer, in the file's
-        unit) and ``open``, ``high``, ``low``, ``close``, ``volume`` (float).
+        The file's rows with the columns ``open_time`` (in the file's unit,
+        as float64 so that a missing value stays NaN) and ``open``, ``high``,
+        ``low``, ``close``, ``volume`` (float64).
 
     Raises:
         CandleValidationError: If the file has another column layout.

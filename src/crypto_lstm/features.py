@@ -1,9 +1,9 @@
 """Past-only candle features.
 
 Every feature of candle t uses candle t and earlier candles of the same segment
-only. A value whose inputs are not all inside one segment (the first candle of
-a segment for a change, the first ``period - 1`` candles for a moving average)
-is NaN, and the row is dropped later; nothing is filled.
+only. A value whose inputs are not all inside one segment is NaN: the first
+candle of a segment has no change, and its first ``period - 1`` candles have no
+moving average. Such rows are dropped later, never filled.
 
 Feature names carry their definition:
 

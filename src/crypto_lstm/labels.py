@@ -1,12 +1,14 @@
 """Competitive take-profit / stop-loss labels.
 
 For candle t the entry price is close_t. Candles t+1 ... t+H are scanned in
-order with both sides active. On each candle the long side wins if it is still
-active and ``high >= close_t * (1 + tp)``; otherwise the short side wins if it is
-still active and ``low <= close_t * (1 - tp)``; otherwise a side whose stop-loss
-is touched (``low <= close_t * (1 - sl)`` for long, ``high >= close_t * (1 + sl)``
-for short) becomes inactive from the next candle on. No win within H candles,
-or both sides stopped, gives HOLD.
+order with both sides active. On each candle, these checks run in turn:
+
+1. the long side wins if it is active and ``high >= close_t * (1 + tp)``;
+2. the short side wins if it is active and ``low <= close_t * (1 - tp)``;
+3. a side whose stop-loss is touched (``low <= close_t * (1 - sl)`` for long,
+   ``high >= close_t * (1 + sl)`` for short) becomes inactive.
+
+No win within H candles, or both sides stopped, gives HOLD.
 
 A side's stop-loss touched on the same candle as its take-profit does not stop
 it, because the take-profit is checked first. Hence the long side wins at its

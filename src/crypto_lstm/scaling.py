@@ -33,7 +33,7 @@ def fit_scaler(train: pd.DataFrame, feature_names: Sequence[str], kind: str):
     """Fit a scikit-learn scaler on the training rows' features only.
 
     The scaler is fitted on a DataFrame, so it keeps the feature names in order
-    (``feature_names_in_``); pickling a scikit-learn estimator also stores the
+    (``feature_names_in_``). A pickled scikit-learn estimator also stores the
     scikit-learn version, and loading it under another version warns.
 
     Raises:

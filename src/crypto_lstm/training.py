@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import keras
@@ -56,17 +57,21 @@ def fit_model(
     reduce_lr_factor: float,
     class_weight: dict[int, float] | None,
     backup_dir: str | Path,
+    extra_callbacks: Sequence[keras.callbacks.Callback] = (),
 ) -> dict:
     """Train with early stopping, learning-rate reduction and resumption.
 
-    ``BackupAndRestore`` saves the model, the optimizer and the epoch after
-    every finished epoch into ``backup_dir``; a run that was interrupted resumes
-    from the last finished epoch, and a finished run deletes the backup.
+    ``BackupAndRestore`` saves the model, the optimizer and the epoch into
+    ``backup_dir`` after every finished epoch. A run that was interrupted
+    resumes from the last finished epoch, and a finished run deletes the backup.
 
     Returns:
         The per-epoch history (loss, accuracy, their validation twins and the
         learning rate) as lists of floats.
     """
+    # NOTE: a backup left by an interrupted run is restored even if the model
+    # parameters changed since; delete backup_dir before training another model.
+    # A relative backup_dir is resolved against the working directory.
     callbacks = [
         keras.callbacks.BackupAndRestore(str(backup_dir)),
         keras.callbacks.EarlyStopping(
@@ -77,6 +82,7 @@ def fit_model(
         keras.callbacks.ReduceLROnPlateau(
             monitor="val_loss", factor=reduce_lr_factor, patience=reduce_lr_patience
         ),
+        *extra_callbacks,
     ]
     history = model.fit(
         train_feed,

@@ -1,6 +1,6 @@
 """Window ends and the batch gather over one part of the rows.
 
-A window ending at row e holds rows e-W+1 ... e of one part (training or
+A window ending at row e contains rows e-W+1 ... e of one part (training or
 validation) and is paired with label[e]: the candle whose label is predicted is
 the last row the model sees. A row can end a window only if all W rows are
 consecutive candles, which rules out windows across a gap or a split boundary.

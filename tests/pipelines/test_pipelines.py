@@ -102,7 +102,7 @@ def test_features_labelled_and_finite(project):
     assert list(features.columns) == ["timestamp", "segment", *names, "label"]
     assert np.isfinite(features[names].to_numpy()).all()
     assert NO_LABEL not in set(features["label"])
-    # Segment 0 holds 2,880 candles: 239 warm-up rows and 20 without a horizon go.
+    # Segment 0 has 2,880 candles, minus 239 warm-up rows and 20 without a horizon.
     assert (features["segment"] == 0).sum() == 2880 - 239 - 20
 
 

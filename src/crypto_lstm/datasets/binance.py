@@ -1,8 +1,8 @@
 """Kedro datasets that read Binance kline files.
 
-No dataset of kedro-datasets reads these files: they come with or without a
-header line, as CSV or zipped CSV, and the folder dataset must say how to get
-files when there are none. The folder is a ``PartitionedDataset`` with one
+No dataset of kedro-datasets reads these files, because they come with or
+without a header line, as CSV or zipped CSV. The folder dataset also explains
+how to download files when there are none. The folder is a ``PartitionedDataset`` with one
 ``BinanceKlinesDataset`` per file.
 """
 
@@ -59,7 +59,7 @@ class BinanceKlinesFolderDataset(PartitionedDataset):
 
     Other files in the folder, such as ``.gitkeep`` or checksum files, are
     skipped. An empty or missing folder raises ``RawCandlesNotFoundError``
-    that says how to download files.
+    with download instructions.
     """
 
     def __init__(self, *, path: str, **kwargs: Any):

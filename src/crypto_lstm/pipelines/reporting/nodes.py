@@ -5,17 +5,14 @@ from __future__ import annotations
 import logging
 
 import keras
-import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-matplotlib.use("Agg")  # Reports are written to files; no display is needed.
-import matplotlib.pyplot as plt  # noqa: E402
-
-from crypto_lstm.evaluation import class_counts, classification_metrics  # noqa: E402
-from crypto_lstm.feed import WindowFeed  # noqa: E402
-from crypto_lstm.labels import CLASS_NAMES  # noqa: E402
-from crypto_lstm.windows import window_ends  # noqa: E402
+from crypto_lstm.evaluation import class_counts, classification_metrics
+from crypto_lstm.feed import WindowFeed
+from crypto_lstm.labels import CLASS_NAMES
+from crypto_lstm.windows import window_ends
 
 logger = logging.getLogger(__name__)
 
