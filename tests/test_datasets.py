@@ -37,7 +37,7 @@ def test_missing_folder_named_with_download_hint(tmp_path):
 def test_folder_without_kline_files_named(tmp_path):
     (tmp_path / ".gitkeep").touch()
 
-    with pytest.raises(DatasetError, match="holds no .csv or .zip files"):
+    with pytest.raises(DatasetError, match="contains no .csv or .zip files"):
         BinanceKlinesFolderDataset(path=str(tmp_path)).load()
 
 

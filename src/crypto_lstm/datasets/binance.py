@@ -82,7 +82,7 @@ class BinanceKlinesFolderDataset(PartitionedDataset):
             state = (
                 "does not exist"
                 if not folder.exists()
-                else "holds no .csv or .zip files"
+                else "contains no .csv or .zip files"
             )
             raise RawCandlesNotFoundError(
                 f"Reading raw candles failed: the folder {folder} {state}. "
