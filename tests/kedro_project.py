@@ -13,7 +13,9 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 # Datasets that a full run writes as new versions.
 VERSIONED_OUTPUTS = {
     "candles": "data/02_intermediate/candles.parquet",
+    "candle_quality": "data/02_intermediate/candle_quality.json",
     "features": "data/04_feature/features.parquet",
+    "feature_quality": "data/04_feature/feature_quality.json",
     "train_rows": "data/05_model_input/train_rows.parquet",
     "validation_rows": "data/05_model_input/validation_rows.parquet",
     "train_window_ends": "data/05_model_input/train_window_ends.parquet",
@@ -23,6 +25,7 @@ VERSIONED_OUTPUTS = {
     "validation_predictions": "data/07_model_output/validation_predictions.parquet",
     "validation_metrics": "data/08_reporting/validation_metrics.json",
     "scaling_stats": "data/08_reporting/scaling_stats.json",
+    "data_quality": "data/08_reporting/data_quality.json",
     "confusion_matrix_plot": "data/08_reporting/confusion_matrix.png",
 }
 

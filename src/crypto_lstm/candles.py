@@ -48,8 +48,9 @@ MICROSECOND_THRESHOLD = 10**14
 EARLIEST_TIMESTAMP = pd.Timestamp("2009-01-01", tz="UTC")
 LATEST_TIMESTAMP = pd.Timestamp("2100-01-01", tz="UTC")
 
-# The first lines of a file named in an error about duplicated timestamps.
+# Conflicting timestamps quoted in an error, and gaps listed in a quality report.
 MAX_NAMED_TIMESTAMPS = 5
+MAX_LISTED_GAPS = 20
 
 
 def _first_line(path: Path) -> str:
@@ -215,10 +216,10 @@ def _drop_duplicate_candles(candles: pd.DataFrame) -> pd.DataFrame:
 
     conflicting = candles["timestamp"].duplicated(keep=False)
     if conflicting.any():
-        clashes = candles.loc[conflicting].groupby("timestamp", sort=True)["source"]
+        clashes = candles.loc[conflicting].groupby("timestamp", sort=True)
         described = [
-            f"{timestamp} in {', '.join(sorted(set(sources)))}"
-            for timestamp, sources in list(clashes)[:MAX_NAMED_TIMESTAMPS]
+            _describe_clash(timestamp, rows)
+            for timestamp, rows in list(clashes)[:MAX_NAMED_TIMESTAMPS]
         ]
         raise CandleValidationError(
             "Candle validation failed: "
@@ -227,6 +228,12 @@ def _drop_duplicate_candles(candles: pd.DataFrame) -> pd.DataFrame:
             "or re-download the files that disagree."
         )
     return candles
+
+
+def _describe_clash(timestamp: pd.Timestamp, rows: pd.DataFrame) -> str:
+    differing = [column for column in VALUE_COLUMNS if rows[column].nunique() > 1]
+    sources = ", ".join(sorted(set(rows["source"])))
+    return f"{timestamp} in {sources} (differing column {', '.join(differing)})"
 
 
 def assign_segments(timestamps: pd.Series, interval: pd.Timedelta) -> np.ndarray:
@@ -287,3 +294,87 @@ def validate_candles(
         int(candles["segment"].iloc[-1]) + 1,
     )
     return candles.loc[:, list(CANDLE_COLUMNS)]
+
+
+def describe_gaps(
+    timestamps: pd.Series, interval: pd.Timedelta, max_listed: int = MAX_LISTED_GAPS
+) -> dict:
+    """Count the gaps in sorted, unique timestamps and list the first ones.
+
+    Returns:
+        ``count``, ``longest_missing_candles`` and ``first``: up to
+        ``max_listed`` gaps with the last candle before, the first candle
+        after and the number of missing candles.
+    """
+    times = pd.Series(timestamps.to_numpy())
+    steps = times.diff()
+    gap_rows = np.flatnonzero((steps > interval).to_numpy())
+    missing = (steps.iloc[gap_rows] // interval - 1).astype("int64").to_numpy()
+    listed = [
+        {
+            "last_before": str(times.iloc[row - 1]),
+            "first_after": str(times.iloc[row]),
+            "missing_candles": int(count),
+        }
+        for row, count in zip(gap_rows[:max_listed], missing[:max_listed], strict=True)
+    ]
+    return {
+        "count": len(gap_rows),
+        "longest_missing_candles": int(missing.max()) if len(missing) else 0,
+        "first": listed,
+    }
+
+
+def describe_candles(
+    files: Mapping[str, pd.DataFrame], candles: pd.DataFrame, interval: str = "1min"
+) -> dict:
+    """Summarise raw files and validated candles for the data quality report.
+
+    Identical duplicates are counted against the later file in name order,
+    the same rows that ``validate_candles`` drops.
+
+    Args:
+        files: Raw rows per file name that ``validate_candles`` accepted.
+        candles: The validated candles.
+        interval: Candle interval as a pandas offset string.
+
+    Returns:
+        ``files``: per file its rows, identical duplicates dropped, gaps and
+        segments; ``combined``: the same for all candles together.
+    """
+    step = pd.Timedelta(interval)
+    sources = sorted(files)
+    timestamps = {
+        source: _timestamps_from_open_time(files[source]["open_time"], source)
+        for source in sources
+    }
+    all_times = pd.concat([timestamps[source] for source in sources], ignore_index=True)
+    origin = np.repeat(sources, [len(timestamps[source]) for source in sources])
+    repeated = all_times.duplicated(keep="first").to_numpy()
+
+    per_file = {}
+    for source in sources:
+        unique_times = timestamps[source].drop_duplicates().sort_values()
+        gaps = describe_gaps(unique_times, step)
+        per_file[source] = {
+            "rows": len(timestamps[source]),
+            "identical_duplicates_dropped": int(repeated[origin == source].sum()),
+            "first_candle": str(unique_times.iloc[0]) if len(unique_times) else None,
+            "last_candle": str(unique_times.iloc[-1]) if len(unique_times) else None,
+            "gaps": gaps,
+            "segments": gaps["count"] + 1 if len(unique_times) else 0,
+        }
+
+    combined_gaps = describe_gaps(candles["timestamp"], step)
+    return {
+        "files": per_file,
+        "combined": {
+            "rows_read": len(all_times),
+            "identical_duplicates_dropped": int(repeated.sum()),
+            "candles": len(candles),
+            "first_candle": str(candles["timestamp"].iloc[0]),
+            "last_candle": str(candles["timestamp"].iloc[-1]),
+            "gaps": combined_gaps,
+            "segments": int(candles["segment"].iloc[-1]) + 1,
+        },
+    }

@@ -46,9 +46,3 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
         "per_class": per_class,
         "confusion_matrix": confusion_matrix(y_true, y_pred, labels=CLASSES).tolist(),
     }
-
-
-def class_counts(labels: np.ndarray) -> dict[str, int]:
-    """Count labels per class name."""
-    counts = np.bincount(np.asarray(labels, dtype=np.int64), minlength=len(CLASS_NAMES))
-    return dict(zip(CLASS_NAMES, counts.tolist(), strict=True))

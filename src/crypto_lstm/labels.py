@@ -122,3 +122,9 @@ def label_candles(
     has_horizon[has_horizon] = segment[horizon_end[has_horizon]] == segment[has_horizon]
     labels[~has_horizon] = NO_LABEL
     return labels
+
+
+def class_counts(labels: np.ndarray) -> dict[str, int]:
+    """Count labels per class name, zero for an absent class."""
+    counts = np.bincount(np.asarray(labels, dtype=np.int64), minlength=len(CLASS_NAMES))
+    return dict(zip(CLASS_NAMES, counts.tolist(), strict=True))

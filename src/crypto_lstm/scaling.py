@@ -77,7 +77,12 @@ def describe_scaling(
     validation_scaled: pd.DataFrame,
     feature_names: Sequence[str],
 ) -> dict:
-    """Return per-feature statistics of both parts before and after scaling."""
+    """Return per-feature statistics of both parts before and after scaling.
+
+    ``validation_outside_training_range`` counts validation values below the
+    training minimum or above the training maximum: values the scaler never
+    saw, which a model may treat unpredictably.
+    """
 
     def stats(frame: pd.DataFrame, name: str) -> dict:
         values = frame[name].to_numpy(dtype="float64")
@@ -92,12 +97,19 @@ def describe_scaling(
             "max": float(values.max()),
         }
 
+    def outside_training_range(name: str) -> int:
+        values = validation[name].to_numpy()
+        below = values < train[name].min()
+        above = values > train[name].max()
+        return int((below | above).sum())
+
     return {
         name: {
             "train_raw": stats(train, name),
             "validation_raw": stats(validation, name),
             "train_scaled": stats(train_scaled, name),
             "validation_scaled": stats(validation_scaled, name),
+            "validation_outside_training_range": outside_training_range(name),
         }
         for name in feature_names
     }

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
 import pandas as pd
 
-from crypto_lstm.labels import CLASS_NAMES
+from crypto_lstm.labels import class_counts
 from crypto_lstm.scaling import fit_scaler
 from crypto_lstm.split import chronological_split
 from crypto_lstm.undersampling import undersample_window_ends
@@ -77,16 +76,57 @@ def undersample_training_windows(
         ends, end_labels, min_samples=parameters["min_samples"], seed=seed
     )
 
-    before = np.bincount(end_labels, minlength=len(CLASS_NAMES))
-    after = np.bincount(
-        train_rows["label"].to_numpy()[kept], minlength=len(CLASS_NAMES)
-    )
     logger.info(
         "Training window ends per class before undersampling: %s",
-        dict(zip(CLASS_NAMES, before.tolist(), strict=True)),
+        class_counts(end_labels),
     )
     logger.info(
         "Training window ends per class after undersampling: %s",
-        dict(zip(CLASS_NAMES, after.tolist(), strict=True)),
+        class_counts(train_rows["label"].to_numpy()[kept]),
     )
     return pd.DataFrame({"end": kept.astype("int64")})
+
+
+def report_data_quality(
+    candle_quality: dict,
+    feature_quality: dict,
+    train_rows: pd.DataFrame,
+    validation_rows: pd.DataFrame,
+    train_window_ends: pd.DataFrame,
+    window_size: int,
+) -> dict:
+    """Collect what happened to the data from raw files to training windows.
+
+    Returns:
+        Per raw file and combined: rows, identical duplicates dropped, gaps and
+        segments; rows dropped for an incomplete feature history and for a
+        missing label horizon; rows and windows per class of each part.
+    """
+    train_labels = train_rows["label"].to_numpy()
+    validation_labels = validation_rows["label"].to_numpy()
+    train_ends = window_ends(train_rows["timestamp"], window_size)
+    validation_ends = window_ends(validation_rows["timestamp"], window_size)
+    return {
+        "raw_files": candle_quality["files"],
+        "candles": candle_quality["combined"],
+        "features": feature_quality,
+        "parts": {
+            "train": {
+                "rows": len(train_rows),
+                "first_row": str(train_rows["timestamp"].iloc[0]),
+                "last_row": str(train_rows["timestamp"].iloc[-1]),
+                "row_labels": class_counts(train_labels),
+                "windows_before_undersampling": class_counts(train_labels[train_ends]),
+                "windows_after_undersampling": class_counts(
+                    train_labels[train_window_ends["end"].to_numpy()]
+                ),
+            },
+            "validation": {
+                "rows": len(validation_rows),
+                "first_row": str(validation_rows["timestamp"].iloc[0]),
+                "last_row": str(validation_rows["timestamp"].iloc[-1]),
+                "row_labels": class_counts(validation_labels),
+                "windows": class_counts(validation_labels[validation_ends]),
+            },
+        },
+    }

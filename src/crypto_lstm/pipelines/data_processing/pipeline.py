@@ -4,6 +4,7 @@ from kedro.pipeline import Node, Pipeline
 
 from crypto_lstm.pipelines.data_processing.nodes import (
     fit_feature_scaler,
+    report_data_quality,
     split_rows,
     undersample_training_windows,
 )
@@ -67,6 +68,19 @@ def create_pipeline(**kwargs) -> Pipeline:
                 ],
                 outputs="train_window_ends",
                 name="undersample_training_windows_node",
+            ),
+            Node(
+                func=report_data_quality,
+                inputs=[
+                    "candle_quality",
+                    "feature_quality",
+                    "train_rows",
+                    "validation_rows",
+                    "train_window_ends",
+                    "params:window_size",
+                ],
+                outputs="data_quality",
+                name="report_data_quality_node",
             ),
         ]
     )

@@ -5,19 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
-from crypto_lstm.candles import validate_candles
+from crypto_lstm.candles import describe_candles, validate_candles
 from crypto_lstm.features import compute_features
-from crypto_lstm.labels import CLASS_NAMES, NO_LABEL, label_candles
+from crypto_lstm.labels import NO_LABEL, class_counts, label_candles
 
 logger = logging.getLogger(__name__)
 
 
 def validate_raw_candles(
     raw_candles: dict[str, Callable[[], pd.DataFrame]], interval: str
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, dict]:
     """Read every raw kline file and validate them into one candle table.
 
     Args:
@@ -25,10 +24,12 @@ def validate_raw_candles(
         interval: Candle interval as a pandas offset string.
 
     Returns:
-        Sorted, de-duplicated candles with a ``segment`` id per contiguous run.
+        Sorted, de-duplicated candles with a ``segment`` id per contiguous run,
+        and a summary of rows, duplicates, gaps and segments per file.
     """
     files = {name: load() for name, load in sorted(raw_candles.items())}
-    return validate_candles(files, interval=interval)
+    candles = validate_candles(files, interval=interval)
+    return candles, describe_candles(files, candles, interval=interval)
 
 
 def compute_candle_features(candles: pd.DataFrame, parameters: dict) -> pd.DataFrame:
@@ -66,14 +67,15 @@ def compute_candle_labels(
 
 def assemble_features(
     candle_features: pd.DataFrame, candle_labels: pd.DataFrame
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, dict]:
     """Join features and labels and drop rows that lack either.
 
     Rows in the moving-average warm-up, right after a gap, or without a full
     label horizon are dropped, never filled.
 
     Returns:
-        ``timestamp``, ``segment``, the features and ``label``, in time order.
+        ``timestamp``, ``segment``, the features and ``label``, in time order,
+        and the number of rows dropped for each reason.
     """
     table = candle_features.assign(label=candle_labels["label"].to_numpy())
     feature_columns = [
@@ -92,8 +94,13 @@ def assemble_features(
         int((missing_label & ~missing_feature).sum()),
         len(features),
     )
-    counts = np.bincount(features["label"], minlength=len(CLASS_NAMES))
-    logger.info(
-        "Label counts: %s", dict(zip(CLASS_NAMES, counts.tolist(), strict=True))
-    )
-    return features
+    label_counts = class_counts(features["label"].to_numpy())
+    logger.info("Label counts: %s", label_counts)
+    quality = {
+        "candles": len(table),
+        "dropped_incomplete_feature_history": int(missing_feature.sum()),
+        "dropped_missing_label_horizon": int((missing_label & ~missing_feature).sum()),
+        "labelled_rows": len(features),
+        "label_counts": label_counts,
+    }
+    return features, quality

@@ -16,7 +16,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=validate_raw_candles,
                 inputs=["raw_candles", "params:feature_engineering.interval"],
-                outputs="candles",
+                outputs=["candles", "candle_quality"],
                 name="validate_raw_candles_node",
             ),
             Node(
@@ -34,7 +34,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=assemble_features,
                 inputs=["candle_features", "candle_labels"],
-                outputs="features",
+                outputs=["features", "feature_quality"],
                 name="assemble_features_node",
             ),
         ]

@@ -9,9 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from crypto_lstm.evaluation import class_counts, classification_metrics
+from crypto_lstm.evaluation import classification_metrics
 from crypto_lstm.feed import WindowFeed
-from crypto_lstm.labels import CLASS_NAMES
+from crypto_lstm.labels import CLASS_NAMES, class_counts
 from crypto_lstm.windows import window_ends
 
 logger = logging.getLogger(__name__)
