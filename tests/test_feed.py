@@ -1,4 +1,6 @@
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crypto_lstm.feed import WindowFeed
 
@@ -57,3 +59,30 @@ def test_unshuffled_feed_keeps_time_order():
     feed.on_epoch_end()
 
     assert feed.batch_ends(0).tolist() == [5, 6, 7, 8]
+
+
+@settings(max_examples=100)
+@given(
+    n_ends=st.integers(1, 200),
+    batch_size=st.integers(1, 64),
+    seed=st.integers(0, 1000),
+)
+def test_epoch_covers_every_end_once(n_ends, batch_size, seed):
+    features = np.zeros((n_ends + 4, 2), dtype=np.float32)
+    ends = np.arange(4, n_ends + 4)
+    feed = WindowFeed(
+        features,
+        np.zeros(len(features)),
+        ends,
+        window_size=5,
+        batch_size=batch_size,
+        shuffle=True,
+        seed=seed,
+    )
+
+    for _ in range(2):
+        seen = np.concatenate([feed.batch_ends(i) for i in range(len(feed))])
+        assert len(seen) == n_ends
+        assert sorted(seen.tolist()) == ends.tolist()
+        assert len(feed[len(feed) - 1][1]) == n_ends - (len(feed) - 1) * batch_size
+        feed.on_epoch_end()

@@ -1,6 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crypto_lstm.errors import LabelingError
 from crypto_lstm.labels import HOLD, LONG, NO_LABEL, SHORT, label_candles
@@ -155,3 +157,61 @@ def test_invalid_take_profit_rejected():
         label_candles(
             _series([FLAT]), future_window=H, take_profit_pct=-1, stop_loss_pct=SL
         )
+
+
+@st.composite
+def candle_series(draw):
+    """Candles on a 0.5-unit price grid around 100, so that highs and lows land
+    exactly on take-profit and stop-loss levels, often both on one candle."""
+    n = draw(st.integers(2, 60))
+    steps = draw(st.lists(st.integers(-3, 3), min_size=n, max_size=n))
+    close = 100.0 + 0.5 * np.cumsum(steps)
+    wicks = draw(
+        st.lists(
+            st.tuples(st.integers(0, 4), st.integers(0, 4)), min_size=n, max_size=n
+        )
+    )
+    high = close + 0.5 * np.array([up for up, _ in wicks])
+    low = close - 0.5 * np.array([down for _, down in wicks])
+    cuts = (
+        draw(st.lists(st.integers(1, n - 1), max_size=3, unique=True)) if n > 1 else []
+    )
+    segment = np.zeros(n, dtype=np.int32)
+    for cut in cuts:
+        segment[cut:] += 1
+    return pd.DataFrame({"high": high, "low": low, "close": close, "segment": segment})
+
+
+@settings(max_examples=1000)
+@given(
+    candles=candle_series(),
+    future_window=st.integers(1, 12),
+    take_profit_pct=st.sampled_from([0.5, 1.0, 1.5, 2.0]),
+    stop_loss_pct=st.sampled_from([0.5, 1.0, 1.5]),
+)
+def test_vectorised_equals_reference_on_generated_series(
+    candles, future_window, take_profit_pct, stop_loss_pct
+):
+    kwargs = {
+        "future_window": future_window,
+        "take_profit_pct": take_profit_pct,
+        "stop_loss_pct": stop_loss_pct,
+    }
+
+    np.testing.assert_array_equal(
+        label_candles(candles, **kwargs), reference_labels(candles, **kwargs)
+    )
+
+
+@settings(max_examples=200)
+@given(candles=candle_series(), future_window=st.integers(1, 12))
+def test_no_label_exactly_without_full_horizon(candles, future_window):
+    labels = label_candles(
+        candles, future_window=future_window, take_profit_pct=1.0, stop_loss_pct=0.5
+    )
+
+    segment = candles["segment"].to_numpy()
+    rows = np.arange(len(segment))
+    last_row_of_segment = pd.Series(rows).groupby(segment).transform("max").to_numpy()
+    has_horizon = rows + future_window <= last_row_of_segment
+    np.testing.assert_array_equal(labels == NO_LABEL, ~has_horizon)

@@ -1,5 +1,7 @@
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from crypto_lstm.errors import SplitError
 from crypto_lstm.split import chronological_split
@@ -49,3 +51,30 @@ def test_invalid_split_rejected(ratio, embargo, message):
 def test_unsorted_rows_rejected():
     with pytest.raises(SplitError, match="sorted by timestamp"):
         chronological_split(_rows(20).iloc[::-1], train_ratio=0.5, embargo=1)
+
+
+@settings(max_examples=300)
+@given(
+    n=st.integers(2, 2000),
+    train_ratio=st.floats(0.05, 0.95),
+    future_window=st.integers(1, 200),
+    extra_embargo=st.integers(0, 50),
+)
+def test_split_properties(n, train_ratio, future_window, extra_embargo):
+    embargo = future_window + extra_embargo
+    rows = _rows(n)
+    n_train = int(n * train_ratio)
+    assume(n_train > 0 and n_train + embargo < n)
+
+    train, validation = chronological_split(
+        rows, train_ratio=train_ratio, embargo=embargo
+    )
+
+    first_validation = validation["row"].iloc[0]
+    # Every training label's horizon ends before the first validation row.
+    assert (train["row"] + future_window < first_validation).all()
+    assert set(train["row"]).isdisjoint(validation["row"])
+    assert train["timestamp"].is_monotonic_increasing
+    assert validation["timestamp"].is_monotonic_increasing
+    assert train["timestamp"].iloc[-1] < validation["timestamp"].iloc[0]
+    assert len(train) + embargo + len(validation) == n

@@ -1,6 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crypto_lstm.errors import WindowingError
 from crypto_lstm.windows import (
@@ -74,3 +76,38 @@ def test_check_window_ends_names_bad_end():
         check_window_ends(np.array([2, 6]), mask, "training")
     with pytest.raises(WindowingError, match="window end 10 lies outside"):
         check_window_ends(np.array([10]), mask, "training")
+
+
+@st.composite
+def part_with_gaps(draw):
+    """Timestamps of one part: runs of consecutive minutes separated by gaps."""
+    runs = draw(st.lists(st.integers(1, 60), min_size=1, max_size=6))
+    gaps = draw(st.lists(st.integers(2, 500), min_size=len(runs), max_size=len(runs)))
+    start = pd.Timestamp("2024-01-01", tz="UTC")
+    times = []
+    for run, gap in zip(runs, gaps, strict=True):
+        times.extend(start + pd.Timedelta(minutes=minute) for minute in range(run))
+        start = times[-1] + pd.Timedelta(minutes=gap)
+    return pd.Series(times), runs
+
+
+@settings(max_examples=300)
+@given(part=part_with_gaps(), window_size=st.integers(1, 30), seed=st.integers(0, 1000))
+def test_window_properties(part, window_size, seed):
+    times, runs = part
+    rng = np.random.default_rng(seed)
+    features = rng.normal(size=(len(times), 3)).astype(np.float32)
+
+    ends = window_ends(times, window_size)
+
+    # Per run of consecutive candles: max(0, rows - W + 1) windows.
+    assert len(ends) == sum(max(0, run - window_size + 1) for run in runs)
+    if len(ends) == 0:
+        return
+    batch = gather_windows(features, ends, window_size)
+    for row, end in enumerate(ends):
+        np.testing.assert_array_equal(
+            batch[row], features[end - window_size + 1 : end + 1]
+        )
+        span = times.iloc[end] - times.iloc[end - window_size + 1]
+        assert span == pd.Timedelta(minutes=window_size - 1)

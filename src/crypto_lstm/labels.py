@@ -93,7 +93,8 @@ def label_candles(
     def ahead(values: np.ndarray, offset: int) -> np.ndarray:
         # values[t + offset] for each t; rows past the end compare as False.
         shifted = np.full(n_rows, np.nan)
-        shifted[: n_rows - offset] = values[offset:]
+        if offset < n_rows:
+            shifted[: n_rows - offset] = values[offset:]
         return shifted
 
     long_win = _first_touch(
