@@ -44,14 +44,14 @@ def copy_project(root: Path) -> Path:
 
 
 def run_project(
-    root: Path, runtime_params: dict, pipeline_name: str | None = None
+    root: Path, runtime_params: dict, pipeline_names: list[str] | None = None
 ) -> None:
-    """Run one pipeline (default: all) of the copied project in a new session."""
+    """Run pipelines (default: all) of the copied project in a new session."""
     bootstrap_project(root)
     with KedroSession.create(
         project_path=root, runtime_params=runtime_params
     ) as session:
-        session.run(pipeline_names=[pipeline_name] if pipeline_name else None)
+        session.run(pipeline_names=pipeline_names)
 
 
 def versions(root: Path, dataset: str) -> list[str]:

@@ -1,8 +1,11 @@
-"""`kedro run` of all four pipelines on the real FILUSDT monthly files.
+"""`kedro run` on the real Binance monthly files.
 
-The folder comes from the environment variable CRYPTO_LSTM_E2E_DATA, which
-.ci/run sets to the folder that contains FILUSDT/ and NEARUSDT/. The model is tiny
-and trains for 20 batches, so the run takes a few minutes on two cores.
+All four pipelines run on the FILUSDT files, and feature_engineering with
+data_processing on the NEARUSDT files; every dataset is then reloaded through
+the catalog and checked against the data rules. The folder comes from the
+environment variable CRYPTO_LSTM_E2E_DATA, which .ci/run sets to the folder
+that contains FILUSDT/ and NEARUSDT/. The model is tiny and trains for 20
+batches, so both runs take about a minute on two cores.
 """
 
 import json
@@ -10,12 +13,12 @@ import os
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from crypto_lstm.windows import window_ends
 from tests.conftest import END_TO_END_LINES
+from tests.invariants import check_data_path
 from tests.kedro_project import VERSIONED_OUTPUTS, copy_project, run_project, versions
 
 DATA_VARIABLE = "CRYPTO_LSTM_E2E_DATA"
@@ -23,29 +26,50 @@ DATA_VARIABLE = "CRYPTO_LSTM_E2E_DATA"
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def filusdt_folder() -> Path:
+def _symbol_folder(symbol: str) -> Path:
     root = os.environ.get(DATA_VARIABLE)
     if not root:
         pytest.skip(
-            f"{DATA_VARIABLE} is not set; it names the folder that contains FILUSDT/"
+            f"{DATA_VARIABLE} is not set; it names the folder that contains {symbol}/"
         )
-    folder = Path(root) / "FILUSDT"
+    folder = Path(root) / symbol
     if not any(folder.glob("*.csv")):
-        pytest.fail(f"{DATA_VARIABLE}={root} has no FILUSDT/*.csv files")
+        pytest.fail(f"{DATA_VARIABLE}={root} has no {symbol}/*.csv files")
     return folder
 
 
-def _month_blocks(folder: Path) -> int:
-    """Count runs of consecutive months among the monthly file names."""
-    months = sorted(
-        int(year) * 12 + int(month) - 1
+@pytest.fixture(scope="module")
+def filusdt_folder() -> Path:
+    return _symbol_folder("FILUSDT")
+
+
+@pytest.fixture(scope="module")
+def nearusdt_folder() -> Path:
+    return _symbol_folder("NEARUSDT")
+
+
+def _months(folder: Path) -> list[pd.Timestamp]:
+    """Return the first minute of each monthly file's month, in order."""
+    return sorted(
+        pd.Timestamp(f"{year}-{month}-01", tz="UTC")
         for year, month in (
             re.search(r"(\d{4})-(\d{2})\.csv$", path.name).groups()
             for path in folder.glob("*.csv")
         )
     )
-    return 1 + int(np.sum(np.diff(months) > 1))
+
+
+def _next_month(month: pd.Timestamp) -> pd.Timestamp:
+    return month + pd.offsets.MonthBegin(1)
+
+
+def _month_blocks(folder: Path) -> int:
+    """Count runs of consecutive months among the monthly file names."""
+    months = _months(folder)
+    jumps = [
+        later != _next_month(earlier) for earlier, later in zip(months, months[1:])
+    ]
+    return 1 + sum(jumps)
 
 
 def _latest(root: Path, dataset: str) -> Path:
@@ -67,18 +91,19 @@ def finished_run(filusdt_folder, tmp_path_factory):
         },
     }
     run_project(root, params)
-    return root
+    return root, params
 
 
 def test_every_dataset_written(finished_run):
+    root, _ = finished_run
     for dataset in VERSIONED_OUTPUTS:
-        assert len(versions(finished_run, dataset)) == 1, dataset
+        assert len(versions(root, dataset)) == 1, dataset
 
 
 def test_candles_match_files(filusdt_folder, finished_run):
     files = sorted(filusdt_folder.glob("*.csv"))
     file_rows = sum(len(pd.read_csv(path, usecols=[0])) for path in files)
-    candles = pd.read_parquet(_latest(finished_run, "candles"))
+    candles = pd.read_parquet(_latest(finished_run[0], "candles"))
 
     assert len(candles) == file_rows
     assert candles["timestamp"].is_unique
@@ -97,8 +122,8 @@ def test_candles_match_files(filusdt_folder, finished_run):
 
 
 def test_metrics_on_all_validation_windows(finished_run):
-    validation = pd.read_parquet(_latest(finished_run, "validation_rows"))
-    metrics = json.loads(_latest(finished_run, "validation_metrics").read_text())
+    validation = pd.read_parquet(_latest(finished_run[0], "validation_rows"))
+    metrics = json.loads(_latest(finished_run[0], "validation_metrics").read_text())
 
     expected = len(window_ends(validation["timestamp"], 120))
     assert expected > 0
@@ -109,4 +134,39 @@ def test_metrics_on_all_validation_windows(finished_run):
         f"validation: {expected} windows, model macro F1 "
         f"{metrics['model']['macro_f1']:.3f} vs majority baseline "
         f"{metrics['majority_baseline']['macro_f1']:.3f} (tiny model, 20 batches)"
+    )
+
+
+def test_filusdt_datasets_obey_data_rules(finished_run):
+    check_data_path(*finished_run)
+
+
+@pytest.fixture(scope="module")
+def nearusdt_data(nearusdt_folder, tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("nearusdt"))
+    params = {"raw_dir": str(nearusdt_folder)}
+    run_project(root, params, pipeline_names=["feature_engineering", "data_processing"])
+    return check_data_path(root, params)
+
+
+def test_nearusdt_gaps_match_missing_months(nearusdt_folder, nearusdt_data):
+    gaps = nearusdt_data["data_quality"]["candles"]["gaps"]
+    months = _months(nearusdt_folder)
+    expected = [
+        {
+            "last_before": str(_next_month(earlier) - pd.Timedelta("1min")),
+            "first_after": str(later),
+            "missing_candles": int(
+                (later - _next_month(earlier)) / pd.Timedelta("1min")
+            ),
+        }
+        for earlier, later in zip(months, months[1:], strict=False)
+        if later != _next_month(earlier)
+    ]
+
+    assert gaps["count"] == len(expected)
+    assert gaps["first"] == expected[:20]
+    END_TO_END_LINES.append(
+        f"{len(months)} NEARUSDT files: {gaps['count']} gaps, one per run of missing "
+        f"months, longest {gaps['longest_missing_candles']} candles"
     )

@@ -10,6 +10,7 @@ from kedro.io.core import DatasetError
 from crypto_lstm.errors import CryptoLSTMError
 from crypto_lstm.labels import NO_LABEL
 from crypto_lstm.windows import window_ends
+from tests.invariants import check_data_path
 from tests.kedro_project import VERSIONED_OUTPUTS, copy_project, run_project, versions
 from tests.synthetic import random_candles, write_klines
 
@@ -118,6 +119,27 @@ def test_split_keeps_embargo(project):
     assert validation["timestamp"].iloc[0] == features["timestamp"].iloc[n_train + 20]
 
 
+def test_reloaded_datasets_obey_data_rules(project):
+    root, params = project
+
+    reloaded = check_data_path(root, params)
+
+    gaps = reloaded["data_quality"]["candles"]["gaps"]
+    assert gaps["count"] == 1
+    assert gaps["first"] == [
+        {
+            "last_before": "2024-03-02 23:59:00+00:00",
+            "first_after": "2024-03-03 02:00:00+00:00",
+            "missing_candles": 120,
+        }
+    ]
+    assert sorted(reloaded["data_quality"]["raw_files"]) == [
+        "SYNUSDT-1m-2024-03-01.csv",
+        "SYNUSDT-1m-2024-03-02.csv",
+        "SYNUSDT-1m-2024-03-03.zip",
+    ]
+
+
 def test_train_window_ends_are_valid_positions(project):
     root, _ = project
     train = _load(root, "train_rows")
@@ -181,7 +203,7 @@ def test_modelling_runs_alone_from_persisted_outputs(project):
     root, params = project
     before = {name: len(versions(root, name)) for name in VERSIONED_OUTPUTS}
 
-    run_project(root, params, pipeline_name="modelling")
+    run_project(root, params, pipeline_names=["modelling"])
 
     assert len(versions(root, "model")) == before["model"] + 1
     assert len(versions(root, "training_history")) == before["training_history"] + 1
