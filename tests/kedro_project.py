@@ -25,6 +25,7 @@ VERSIONED_OUTPUTS = {
     "validation_predictions": "data/07_model_output/validation_predictions.parquet",
     "validation_metrics": "data/08_reporting/validation_metrics.json",
     "scaling_stats": "data/08_reporting/scaling_stats.json",
+    "benchmarks": "data/08_reporting/benchmarks.json",
     "data_quality": "data/08_reporting/data_quality.json",
     "confusion_matrix_plot": "data/08_reporting/confusion_matrix.png",
 }

@@ -112,6 +112,16 @@ def test_defaults_are_valid(defaults):
             "reduce_lr_factor=1.0",
         ),
         ("reporting.batch_size", -1, TrainingConfigError, "batch_size=-1"),
+        ("modelling.precision", "half", TrainingConfigError, "precision='half'"),
+        (
+            "modelling.gradient_accumulation_steps",
+            1,
+            TrainingConfigError,
+            "gradient_accumulation_steps=1",
+        ),
+        ("modelling.distribution", "tpu", TrainingConfigError, "distribution='tpu'"),
+        ("modelling.feed_workers", 0, TrainingConfigError, "feed_workers=0"),
+        ("modelling.threads.intra_op", 0, TrainingConfigError, "intra_op=0"),
     ],
 )
 def test_invalid_value_named(defaults, key, value, error, message):

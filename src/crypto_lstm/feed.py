@@ -9,6 +9,7 @@ batches, whatever the number of windows.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from keras.utils import PyDataset
@@ -53,6 +54,8 @@ class WindowFeed(PyDataset):
         self._order = self.ends.copy()
         if shuffle:
             self._rng.shuffle(self._order)
+        self.sequences_served = 0
+        self.gather_seconds = 0.0
 
     def __len__(self) -> int:
         return math.ceil(len(self.ends) / self.batch_size)
@@ -62,9 +65,20 @@ class WindowFeed(PyDataset):
         return self._order[index * self.batch_size : (index + 1) * self.batch_size]
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        started = time.perf_counter()
         ends = self.batch_ends(index)
         windows = gather_windows(self.features, ends, self.window_size)
-        return windows, self.labels[ends]
+        labels = self.labels[ends]
+        self.gather_seconds += time.perf_counter() - started
+        self.sequences_served += len(ends)
+        return windows, labels
+
+    @property
+    def sequences_per_second(self) -> float | None:
+        """Windows gathered per second of gathering so far, None before any."""
+        if self.gather_seconds == 0:
+            return None
+        return self.sequences_served / self.gather_seconds
 
     def on_epoch_end(self) -> None:
         if self.shuffle:

@@ -1,10 +1,22 @@
-"""Project hooks."""
+"""Project hooks: parameter validation and per-node run metrics."""
 
 from __future__ import annotations
+
+import logging
+import resource
+import threading
+import time
+from pathlib import Path
 
 from kedro.framework.hooks import hook_impl
 
 from crypto_lstm.parameters import validate_parameters
+
+logger = logging.getLogger(__name__)
+
+STATM = Path("/proc/self/statm")
+PAGE_BYTES = resource.getpagesize()
+SAMPLE_SECONDS = 0.05
 
 
 class ParameterValidationHooks:
@@ -13,3 +25,104 @@ class ParameterValidationHooks:
     @hook_impl
     def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
         validate_parameters(catalog.load("parameters"))
+
+
+def _resident_bytes() -> int:
+    """Return the process's current resident memory in bytes.
+
+    Reads /proc/self/statm on Linux; elsewhere falls back to the peak so far
+    from getrusage (kilobytes on Linux, bytes on macOS: a rough fallback).
+    """
+    try:
+        return int(STATM.read_text().split()[1]) * PAGE_BYTES
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+class _PeakSampler:
+    """Background thread that tracks the maximum resident memory until stopped."""
+
+    def __init__(self):
+        self.peak = _resident_bytes()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(SAMPLE_SECONDS):
+            self.peak = max(self.peak, _resident_bytes())
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _resident_bytes())
+        return self.peak
+
+
+class RunMetricsHooks:
+    """Record wall time and peak resident memory per node, and training speed.
+
+    Peak memory is sampled every 50 ms while a node runs, so a spike shorter
+    than that can be missed. After a successful run the figures are saved to
+    the ``benchmarks`` dataset; a failed run saves nothing.
+    """
+
+    def __init__(self):
+        self._started: dict[str, float] = {}
+        self._samplers: dict[str, _PeakSampler] = {}
+        self._nodes: dict[str, dict] = {}
+        self._training: dict = {}
+        self._run_started = 0.0
+
+    @hook_impl
+    def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
+        self._nodes = {}
+        self._training = {}
+        self._run_started = time.perf_counter()
+
+    @hook_impl
+    def before_node_run(self, node) -> None:
+        self._samplers[node.name] = _PeakSampler()
+        self._started[node.name] = time.perf_counter()
+
+    @hook_impl
+    def after_node_run(self, node, outputs) -> None:
+        seconds = time.perf_counter() - self._started.pop(node.name)
+        peak = self._samplers.pop(node.name).stop()
+        self._nodes[node.name] = {
+            "wall_seconds": round(seconds, 3),
+            "peak_rss_mb": round(peak / 2**20, 1),
+        }
+        history = outputs.get("training_history")
+        if isinstance(history, dict) and "sequences_per_second" in history:
+            self._training = {
+                "sequences_per_second_per_epoch": history["sequences_per_second"],
+                "feed_sequences_per_second": history["feed_sequences_per_second"],
+            }
+
+    @hook_impl
+    def on_node_error(self, node) -> None:
+        self._started.pop(node.name, None)
+        sampler = self._samplers.pop(node.name, None)
+        if sampler is not None:
+            sampler.stop()
+
+    @hook_impl
+    def after_pipeline_run(self, run_params, pipeline, catalog) -> None:
+        if "benchmarks" not in catalog:
+            return
+        record = {
+            "pipeline": run_params.get("pipeline_names") or ["__default__"],
+            "wall_seconds": round(time.perf_counter() - self._run_started, 3),
+            "peak_rss_mb": max(
+                (node["peak_rss_mb"] for node in self._nodes.values()), default=None
+            ),
+            "nodes": self._nodes,
+            "training": self._training,
+        }
+        catalog.save("benchmarks", record)
+        logger.info(
+            "Run took %.1f s with a peak resident memory of %s MB",
+            record["wall_seconds"],
+            record["peak_rss_mb"],
+        )

@@ -19,6 +19,7 @@ def build_dual_window_lstm(
     dense_units: Sequence[int],
     dropout_rate: float,
     learning_rate: float,
+    gradient_accumulation_steps: int | None = None,
 ) -> keras.Model:
     """Build and compile the progressive LSTM classifier.
 
@@ -29,7 +30,13 @@ def build_dual_window_lstm(
     TensorFlow run them with the fused cuDNN kernel on a GPU.
 
     Compiled with Adam(learning_rate, clipnorm=1.0), sparse categorical
-    cross-entropy and accuracy.
+    cross-entropy and accuracy. With ``gradient_accumulation_steps`` = k the
+    optimizer applies the mean gradient of k batches at once, which trains
+    like a k times larger batch in the memory of one.
+
+    Layers take Keras' global dtype policy (see ``crypto_lstm.devices``), except
+    the softmax output, which stays float32 so that probabilities and the loss
+    keep full precision under mixed precision.
     """
     inputs = keras.Input(shape=(window_size, n_features), name="window")
     x = inputs
@@ -48,7 +55,11 @@ def build_dual_window_lstm(
 
     model = keras.Model(inputs, outputs, name=MODEL_NAME)
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=1.0),
+        optimizer=keras.optimizers.Adam(
+            learning_rate=learning_rate,
+            clipnorm=1.0,
+            gradient_accumulation_steps=gradient_accumulation_steps,
+        ),
         loss=keras.losses.SparseCategoricalCrossentropy(),
         metrics=["accuracy"],
     )

@@ -24,6 +24,11 @@ from crypto_lstm.errors import (
 from crypto_lstm.features import parse_feature
 from crypto_lstm.scaling import SCALERS
 
+# Accepted values of modelling.precision and modelling.distribution; kept here
+# so that validating parameters does not import TensorFlow.
+PRECISIONS = ("float32", "mixed", "mixed_float16", "mixed_bfloat16")
+DISTRIBUTIONS = (None, "mirrored")
+
 
 def _lookup(parameters: Mapping[str, Any], key: str, error: type[CryptoLSTMError]):
     value: Any = parameters
@@ -197,6 +202,44 @@ def _validate_modelling(parameters) -> None:
         steps,
         "null (all training windows) or an integer >= 1",
     )
+    precision = _lookup(parameters, "modelling.precision", TrainingConfigError)
+    _check(
+        precision in PRECISIONS,
+        TrainingConfigError,
+        "modelling.precision",
+        precision,
+        f"one of {list(PRECISIONS)}",
+    )
+    accumulation = _lookup(
+        parameters, "modelling.gradient_accumulation_steps", TrainingConfigError
+    )
+    _check(
+        accumulation is None or (_is_int(accumulation) and accumulation >= 2),
+        TrainingConfigError,
+        "modelling.gradient_accumulation_steps",
+        accumulation,
+        "null or an integer >= 2",
+    )
+    distribution = _lookup(parameters, "modelling.distribution", TrainingConfigError)
+    _check(
+        distribution in DISTRIBUTIONS,
+        TrainingConfigError,
+        "modelling.distribution",
+        distribution,
+        "null or 'mirrored'",
+    )
+    _check_positive_int(parameters, "modelling.feed_workers", TrainingConfigError)
+    for key in ("intra_op", "inter_op"):
+        full_key = f"modelling.threads.{key}"
+        threads = _lookup(parameters, full_key, TrainingConfigError)
+        _check(
+            threads is None or (_is_int(threads) and threads >= 1),
+            TrainingConfigError,
+            full_key,
+            threads,
+            "null (TensorFlow's default) or an integer >= 1",
+        )
+
     factor = _lookup(parameters, "modelling.reduce_lr_factor", TrainingConfigError)
     _check(
         _is_number(factor) and 0 < factor < 1,

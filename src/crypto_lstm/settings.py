@@ -1,8 +1,8 @@
 """Kedro project settings."""
 
-from crypto_lstm.hooks import ParameterValidationHooks
+from crypto_lstm.hooks import ParameterValidationHooks, RunMetricsHooks
 
-HOOKS = (ParameterValidationHooks(),)
+HOOKS = (ParameterValidationHooks(), RunMetricsHooks())
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,6 +44,37 @@ def class_weights(setting, end_labels: np.ndarray) -> dict[int, float] | None:
         "Training failed: modelling.class_weight must be null, 'balanced' or a "
         f"mapping with the keys {list(CLASS_NAMES)}. Received: class_weight={setting!r}."
     )
+
+
+class ThroughputCallback(keras.callbacks.Callback):
+    """Record training sequences per second of each epoch.
+
+    The time runs from the start of an epoch to the end of its last training
+    batch, so validation is not counted. Each batch holds ``batch_size``
+    windows except the feed's last one.
+    """
+
+    def __init__(self, feed: WindowFeed, steps_per_epoch: int | None):
+        super().__init__()
+        steps = (
+            len(feed) if steps_per_epoch is None else min(steps_per_epoch, len(feed))
+        )
+        self.sequences_per_epoch = min(steps * feed.batch_size, len(feed.ends))
+        self.sequences_per_second: list[float] = []
+        self._epoch_started = 0.0
+        self._last_batch_ended = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_started = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._last_batch_ended = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = self._last_batch_ended - self._epoch_started
+        rate = self.sequences_per_epoch / seconds if seconds > 0 else 0.0
+        self.sequences_per_second.append(rate)
+        logger.info("Epoch %d: %.0f training sequences per second", epoch + 1, rate)
 
 
 def fit_model(

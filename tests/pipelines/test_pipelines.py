@@ -182,6 +182,28 @@ def test_training_history_records_epochs(project):
     assert len(history["history"]["val_loss"]) == 2
 
 
+def test_benchmarks_record_nodes_and_speed(project):
+    root, _ = project
+    benchmarks = _load(root, "benchmarks")
+
+    assert set(benchmarks["nodes"]) >= {
+        "validate_raw_candles_node",
+        "undersample_training_windows_node",
+        "train_model_node",
+        "plot_confusion_matrix_node",
+    }
+    for node in benchmarks["nodes"].values():
+        assert node["wall_seconds"] >= 0
+        assert node["peak_rss_mb"] > 0
+    assert benchmarks["peak_rss_mb"] == max(
+        n["peak_rss_mb"] for n in benchmarks["nodes"].values()
+    )
+    speeds = benchmarks["training"]["sequences_per_second_per_epoch"]
+    assert len(speeds) == 2
+    assert all(speed > 0 for speed in speeds)
+    assert benchmarks["training"]["feed_sequences_per_second"] > 0
+
+
 def test_second_run_adds_versions_and_keeps_first(project):
     root, params = project
     first = {name: versions(root, name)[0] for name in VERSIONED_OUTPUTS}

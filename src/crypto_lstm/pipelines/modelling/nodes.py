@@ -8,10 +8,11 @@ import keras
 import numpy as np
 import pandas as pd
 
+from crypto_lstm.devices import configure_threads, distribution_scope, set_precision
 from crypto_lstm.errors import WindowingError
 from crypto_lstm.feed import WindowFeed
 from crypto_lstm.model import build_dual_window_lstm
-from crypto_lstm.training import class_weights, fit_model
+from crypto_lstm.training import ThroughputCallback, class_weights, fit_model
 from crypto_lstm.windows import check_window_ends, window_end_mask
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,9 @@ def index_windows(
 def build_model(scaler, window_size: int, parameters: dict, seed: int) -> keras.Model:
     """Build the compiled DualWindowLSTM for the scaler's features.
 
+    Thread pools, the dtype policy and the distribution strategy are set from
+    the ``modelling`` parameters before the first layer is built.
+
     Args:
         scaler: The fitted scaler; its ``feature_names_in_`` fix F.
         window_size: W.
@@ -70,16 +74,27 @@ def build_model(scaler, window_size: int, parameters: dict, seed: int) -> keras.
         seed: Seed of Python, NumPy and the backend, set before the weights
             are initialised.
     """
+    threads = parameters.get("threads") or {}
+    configure_threads(threads.get("intra_op"), threads.get("inter_op"))
+    policy = set_precision(parameters["precision"])
     keras.utils.set_random_seed(seed)
-    model = build_dual_window_lstm(
-        window_size=window_size,
-        n_features=len(scaler.feature_names_in_),
-        lstm_units=parameters["lstm_units"],
-        dense_units=parameters["dense_units"],
-        dropout_rate=parameters["dropout_rate"],
-        learning_rate=parameters["learning_rate"],
+
+    with distribution_scope(parameters["distribution"]):
+        model = build_dual_window_lstm(
+            window_size=window_size,
+            n_features=len(scaler.feature_names_in_),
+            lstm_units=parameters["lstm_units"],
+            dense_units=parameters["dense_units"],
+            dropout_rate=parameters["dropout_rate"],
+            learning_rate=parameters["learning_rate"],
+            gradient_accumulation_steps=parameters["gradient_accumulation_steps"],
+        )
+    logger.info(
+        "Built %s with %d parameters, dtype policy %s",
+        model.name,
+        model.count_params(),
+        policy,
     )
-    logger.info("Built %s with %d parameters", model.name, model.count_params())
     return model
 
 
@@ -108,7 +123,9 @@ def train_model(
 
     Returns:
         The trained model (best validation-loss weights) and a history record
-        with the feature names, the window size and the per-epoch metrics.
+        with the feature names, the window size, the per-epoch metrics, the
+        training sequences per second of each epoch and the feed's own
+        sequences per second (batch gathering alone).
     """
     feature_names = list(scaler.feature_names_in_)
     batch_size = parameters["batch_size"]
@@ -120,6 +137,7 @@ def train_model(
         batch_size,
         shuffle=True,
         seed=seed,
+        workers=parameters["feed_workers"],
     )
     validation_feed = _feed(
         validation_rows,
@@ -127,8 +145,10 @@ def train_model(
         feature_names,
         window_size,
         batch_size,
+        workers=parameters["feed_workers"],
     )
     train_labels = train_rows["label"].to_numpy()[window_index["train"]]
+    throughput = ThroughputCallback(train_feed, parameters["steps_per_epoch"])
 
     history = fit_model(
         model,
@@ -141,6 +161,7 @@ def train_model(
         reduce_lr_factor=parameters["reduce_lr_factor"],
         class_weight=class_weights(parameters["class_weight"], train_labels),
         backup_dir=parameters["backup_dir"],
+        extra_callbacks=[throughput],
     )
     epochs_run = len(history.get("loss", []))
     logger.info("Trained %d epochs", epochs_run)
@@ -149,5 +170,7 @@ def train_model(
         "window_size": window_size,
         "epochs_run": epochs_run,
         "history": history,
+        "sequences_per_second": throughput.sequences_per_second,
+        "feed_sequences_per_second": train_feed.sequences_per_second,
     }
     return model, record
