@@ -16,6 +16,10 @@ first take-profit candle ``a`` exactly when its first stop-loss candle is not
 before ``a``, and the same for the short side. The label is the earlier of the
 two wins, LONG on a tie. Once both sides are stopped no win can follow, so the
 stop events need no candle of their own.
+
+Each "first candle that touches a level" is found for all rows at once by
+binary lifting over a sparse table of block maxima (or minima): O(rows * log H)
+work and memory, with no loop over rows.
 """
 
 from __future__ import annotations
@@ -30,16 +34,48 @@ CLASS_NAMES = ("SHORT", "HOLD", "LONG")
 NO_LABEL = -1
 
 
-def _first_touch(touched_at_offset, n_rows: int, future_window: int) -> np.ndarray:
-    """Return, per row, the first offset 1..H at which a condition holds, else H+1.
+def _block_extremes(values: np.ndarray, horizon: int, reduce) -> list[np.ndarray]:
+    """Return tables T_j with T_j[i] = reduce(values[i : i + 2**j]), 2**j <= horizon.
 
-    The loop runs over the H offsets, each step vectorised over all rows, so
-    memory stays O(rows) instead of O(rows * H).
+    Near the end of the array a block is cut short, and one padding element
+    makes position len(values) readable; callers only use blocks that lie
+    inside a row's label horizon.
     """
-    first = np.full(n_rows, future_window + 1, dtype=np.int32)
-    for offset in range(future_window, 0, -1):
-        first[touched_at_offset(offset)] = offset
-    return first
+    tables = [np.append(values, values[-1])]
+    size = 1
+    while size * 2 <= horizon:
+        previous = tables[-1]
+        table = previous.copy()
+        table[:-size] = reduce(previous[:-size], previous[size:])
+        tables.append(table)
+        size *= 2
+    return tables
+
+
+def _first_touch(
+    tables: list[np.ndarray],
+    rows: np.ndarray,
+    level: np.ndarray,
+    horizon: int,
+    below: bool,
+) -> np.ndarray:
+    """Return per row the first offset 1..H whose candle touches ``level``, else H+1.
+
+    Binary lifting: starting at candle row + 1, skip every block of 2**j
+    candles (largest first) whose extreme does not touch the level. What is
+    left is the longest untouched prefix of the horizon.
+    """
+    position = rows + 1
+    remaining = np.full(len(rows), horizon)
+    for power in range(len(tables) - 1, -1, -1):
+        size = 1 << power
+        extreme = tables[power][position]
+        skip = remaining >= size
+        skip &= extreme > level if below else extreme < level
+        step = size * skip
+        position += step
+        remaining -= step
+    return np.where(remaining > 0, position - rows, horizon + 1)
 
 
 def label_candles(
@@ -83,45 +119,37 @@ def label_candles(
     segment = candles["segment"].to_numpy()
     n_rows = len(close)
 
-    take_profit = take_profit_pct / 100.0
-    stop_loss = stop_loss_pct / 100.0
-    long_take_profit = close * (1 + take_profit)
-    long_stop_loss = close * (1 - stop_loss)
-    short_take_profit = close * (1 - take_profit)
-    short_stop_loss = close * (1 + stop_loss)
+    horizon_end = np.arange(n_rows) + future_window
+    has_horizon = horizon_end < n_rows
+    has_horizon[has_horizon] = segment[horizon_end[has_horizon]] == segment[has_horizon]
+    labels = np.full(n_rows, NO_LABEL, dtype=np.int8)
+    rows = np.flatnonzero(has_horizon)
+    if len(rows) == 0:
+        return labels
 
-    def ahead(values: np.ndarray, offset: int) -> np.ndarray:
-        # values[t + offset] for each t; rows past the end compare as False.
-        shifted = np.full(n_rows, np.nan)
-        if offset < n_rows:
-            shifted[: n_rows - offset] = values[offset:]
-        return shifted
+    entry = close[rows]
+    highest = _block_extremes(high, future_window, np.maximum)
+    lowest = _block_extremes(low, future_window, np.minimum)
 
-    long_win = _first_touch(
-        lambda k: ahead(high, k) >= long_take_profit, n_rows, future_window
-    )
-    long_stop = _first_touch(
-        lambda k: ahead(low, k) <= long_stop_loss, n_rows, future_window
-    )
-    short_win = _first_touch(
-        lambda k: ahead(low, k) <= short_take_profit, n_rows, future_window
-    )
-    short_stop = _first_touch(
-        lambda k: ahead(high, k) >= short_stop_loss, n_rows, future_window
-    )
+    def first_high_at_least(level):
+        return _first_touch(highest, rows, level, future_window, below=False)
+
+    def first_low_at_most(level):
+        return _first_touch(lowest, rows, level, future_window, below=True)
+
+    long_win = first_high_at_least(entry * (1 + take_profit_pct / 100))
+    long_stop = first_low_at_most(entry * (1 - stop_loss_pct / 100))
+    short_win = first_low_at_most(entry * (1 - take_profit_pct / 100))
+    short_stop = first_high_at_least(entry * (1 + stop_loss_pct / 100))
 
     never = future_window + 1
     long_event = np.where(long_win <= long_stop, long_win, never)
     short_event = np.where(short_win <= short_stop, short_win, never)
 
-    labels = np.full(n_rows, HOLD, dtype=np.int8)
-    labels[(short_event < never) & (short_event < long_event)] = SHORT
-    labels[(long_event < never) & (long_event <= short_event)] = LONG
-
-    horizon_end = np.arange(n_rows) + future_window
-    has_horizon = horizon_end < n_rows
-    has_horizon[has_horizon] = segment[horizon_end[has_horizon]] == segment[has_horizon]
-    labels[~has_horizon] = NO_LABEL
+    row_labels = np.full(len(rows), HOLD, dtype=np.int8)
+    row_labels[(short_event < never) & (short_event < long_event)] = SHORT
+    row_labels[(long_event < never) & (long_event <= short_event)] = LONG
+    labels[rows] = row_labels
     return labels
 
 

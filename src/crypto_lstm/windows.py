@@ -78,14 +78,15 @@ def gather_windows(
 ) -> np.ndarray:
     """Gather the windows that end at ``ends`` into one (batch, W, F) array.
 
-    ``sliding_window_view`` gives a zero-copy (rows - W + 1, F, W) view of all
-    windows; one fancy-indexing step copies just the requested ones.
+    ``sliding_window_view`` over both axes gives a zero-copy
+    (rows - W + 1, 1, W, F) view of all windows. Each window is a contiguous
+    block of the feature array, so one fancy-indexing step copies just the
+    requested blocks, already in (batch, W, F) order.
 
     Args:
-        features: A (rows, F) array of one part.
+        features: A C-contiguous (rows, F) array of one part.
         ends: Window end positions, each at least W - 1.
         window_size: W.
     """
-    windows = sliding_window_view(features, window_size, axis=0)
-    batch = windows[np.asarray(ends) - (window_size - 1)]
-    return np.ascontiguousarray(batch.transpose(0, 2, 1))
+    all_windows = sliding_window_view(features, (window_size, features.shape[1]))
+    return all_windows[np.asarray(ends) - (window_size - 1), 0]
