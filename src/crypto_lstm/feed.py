@@ -14,7 +14,7 @@ import time
 import numpy as np
 from keras.utils import PyDataset
 
-from crypto_lstm.windows import gather_windows
+from crypto_lstm.windows import window_view
 
 
 class WindowFeed(PyDataset):
@@ -45,6 +45,7 @@ class WindowFeed(PyDataset):
     ):
         super().__init__(**kwargs)
         self.features = np.ascontiguousarray(features, dtype=np.float32)
+        self._windows = window_view(self.features, window_size)
         self.labels = np.asarray(labels)
         self.ends = np.asarray(ends, dtype=np.int64)
         self.window_size = window_size
@@ -67,7 +68,7 @@ class WindowFeed(PyDataset):
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         started = time.perf_counter()
         ends = self.batch_ends(index)
-        windows = gather_windows(self.features, ends, self.window_size)
+        windows = self._windows[ends - (self.window_size - 1)]
         labels = self.labels[ends]
         self.gather_seconds += time.perf_counter() - started
         self.sequences_served += len(ends)

@@ -73,20 +73,22 @@ def check_window_ends(ends: np.ndarray, valid_mask: np.ndarray, part: str) -> No
         )
 
 
-def gather_windows(
-    features: np.ndarray, ends: np.ndarray, window_size: int
-) -> np.ndarray:
-    """Gather the windows that end at ``ends`` into one (batch, W, F) array.
+def window_view(features: np.ndarray, window_size: int) -> np.ndarray:
+    """Return a zero-copy (rows - W + 1, W, F) view of every window of ``features``.
 
-    ``sliding_window_view`` over both axes gives a zero-copy
-    (rows - W + 1, 1, W, F) view of all windows. Each window is a contiguous
-    block of the feature array, so one fancy-indexing step copies just the
-    requested blocks, already in (batch, W, F) order.
+    Row i of the view is the window that starts at row i. ``sliding_window_view``
+    over both axes makes each window one contiguous block of the C-contiguous
+    (rows, F) array, so indexing the view copies whole blocks.
+    """
+    return sliding_window_view(features, (window_size, features.shape[1]))[:, 0]
+
+
+def gather_windows(features: np.ndarray, ends: np.ndarray, window_size: int) -> np.ndarray:
+    """Gather the windows that end at ``ends`` into one (batch, W, F) array.
 
     Args:
         features: A C-contiguous (rows, F) array of one part.
         ends: Window end positions, each at least W - 1.
         window_size: W.
     """
-    all_windows = sliding_window_view(features, (window_size, features.shape[1]))
-    return all_windows[np.asarray(ends) - (window_size - 1), 0]
+    return window_view(features, window_size)[np.asarray(ends) - (window_size - 1)]
