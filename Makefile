@@ -13,7 +13,7 @@ export KEDRO_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install install-test run test lint viz clean-venv
+.PHONY: install install-test run test lint viz bench clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,20 @@ run: $(RUN_STAMP)
 	$(BIN)/kedro run $(ARGS)
 
 test: $(TEST_STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+# Each script prints one JSON object per line; see benchmarks/README.md.
+BENCHMARKS := labelling feed feed_overhead training memory
+
+bench: $(TEST_STAMP)
+	@for name in $(BENCHMARKS); do \
+		$(BIN)/python benchmarks/$$name.py || exit 1; \
+	done
 
 viz: $(RUN_STAMP)
 	$(BIN)/kedro viz run --host 127.0.0.1 --no-browser
