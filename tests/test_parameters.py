@@ -121,6 +121,7 @@ def test_defaults_are_valid(defaults):
         ),
         ("modelling.distribution", "tpu", TrainingConfigError, "distribution='tpu'"),
         ("modelling.feed_workers", 0, TrainingConfigError, "feed_workers=0"),
+        ("modelling.max_batch_rows", 0, TrainingConfigError, "max_batch_rows=0"),
         ("modelling.threads.intra_op", 0, TrainingConfigError, "intra_op=0"),
     ],
 )

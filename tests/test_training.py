@@ -4,7 +4,7 @@ import pytest
 
 from crypto_lstm.feed import WindowFeed
 from crypto_lstm.model import build_dual_window_lstm
-from crypto_lstm.training import fit_model
+from crypto_lstm.training import fit_model, micro_batches
 
 WINDOW = 5
 
@@ -94,3 +94,17 @@ def test_interrupted_run_resumes_after_last_finished_epoch(tmp_path):
     # Epochs 0 and 1 finished before the interruption; only 2 and 3 run again.
     assert len(history["loss"]) == 2
     assert not backup.exists()
+
+
+def test_micro_batches_within_row_limit():
+    assert micro_batches(256, 120, 30720) == (256, 1)
+    assert micro_batches(256, 120, None) == (256, 1)
+
+
+def test_micro_batches_split_long_windows():
+    # 256 windows of 480 rows are 4x the limit: 4 micro-batches of 64.
+    assert micro_batches(256, 480, 30720) == (64, 4)
+    # 100 windows of 50 rows, limit 1,500: 4 micro-batches of 25.
+    assert micro_batches(100, 50, 1500) == (25, 4)
+    # Uneven: 3 micro-batches of 34, an effective batch of 102.
+    assert micro_batches(100, 30, 1000) == (34, 3)

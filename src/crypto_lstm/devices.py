@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 def has_gpu() -> bool:
-    """Return True if TensorFlow sees at least one GPU."""
+    """Return True if TensorFlow lists at least one GPU device."""
     return bool(tf.config.list_physical_devices("GPU"))
 
 

@@ -220,6 +220,14 @@ def _validate_modelling(parameters) -> None:
         accumulation,
         "null or an integer >= 2",
     )
+    max_rows = _lookup(parameters, "modelling.max_batch_rows", TrainingConfigError)
+    _check(
+        max_rows is None or (_is_int(max_rows) and max_rows >= 1),
+        TrainingConfigError,
+        "modelling.max_batch_rows",
+        max_rows,
+        "null (no limit) or an integer >= 1",
+    )
     distribution = _lookup(parameters, "modelling.distribution", TrainingConfigError)
     _check(
         distribution in DISTRIBUTIONS,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,27 @@ from crypto_lstm.feed import WindowFeed
 from crypto_lstm.labels import CLASS_NAMES
 
 logger = logging.getLogger(__name__)
+
+
+def micro_batches(
+    batch_size: int, window_size: int, max_batch_rows: int | None
+) -> tuple[int, int]:
+    """Split a batch into micro-batches of at most ``max_batch_rows`` window rows.
+
+    Backpropagation through time keeps every timestep's activations, so the
+    memory of one training step grows with batch_size x window_size. Above
+    ``max_batch_rows`` the batch is trained as k micro-batches whose gradients
+    the optimizer accumulates, which keeps the effective batch (micro x k,
+    rounded up to a multiple of k) and bounds the memory.
+
+    Returns:
+        The micro-batch size and k, the number of micro-batches per update.
+    """
+    rows = batch_size * window_size
+    if max_batch_rows is None or rows <= max_batch_rows:
+        return batch_size, 1
+    steps = math.ceil(rows / max_batch_rows)
+    return math.ceil(batch_size / steps), steps
 
 
 def class_weights(setting, end_labels: np.ndarray) -> dict[int, float] | None:
@@ -50,7 +72,7 @@ class ThroughputCallback(keras.callbacks.Callback):
     """Record training sequences per second of each epoch.
 
     The time runs from the start of an epoch to the end of its last training
-    batch, so validation is not counted. Each batch holds ``batch_size``
+    batch, so validation is not counted. Each batch contains ``batch_size``
     windows except the feed's last one.
     """
 

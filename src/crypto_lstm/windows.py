@@ -83,7 +83,9 @@ def window_view(features: np.ndarray, window_size: int) -> np.ndarray:
     return sliding_window_view(features, (window_size, features.shape[1]))[:, 0]
 
 
-def gather_windows(features: np.ndarray, ends: np.ndarray, window_size: int) -> np.ndarray:
+def gather_windows(
+    features: np.ndarray, ends: np.ndarray, window_size: int
+) -> np.ndarray:
     """Gather the windows that end at ``ends`` into one (batch, W, F) array.
 
     Args:

@@ -2,6 +2,7 @@
 
 import json
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,6 +44,8 @@ def quick_params(raw_dir, backup_dir) -> dict:
             "lstm_units": [4, 4],
             "dense_units": [4],
             "batch_size": 64,
+            # 64 windows of 16 rows are twice this: train in 2 micro-batches.
+            "max_batch_rows": 512,
             "epochs": 2,
             "backup_dir": str(backup_dir),
         },
@@ -202,6 +205,13 @@ def test_benchmarks_record_nodes_and_speed(project):
     assert len(speeds) == 2
     assert all(speed > 0 for speed in speeds)
     assert benchmarks["training"]["feed_sequences_per_second"] > 0
+
+
+def test_long_batches_train_as_accumulated_micro_batches(project):
+    root, _ = project
+    model = keras.models.load_model(_load(root, "model"))
+
+    assert model.optimizer.gradient_accumulation_steps == 2
 
 
 def test_second_run_adds_versions_and_keeps_first(project):

@@ -12,7 +12,12 @@ from crypto_lstm.devices import configure_threads, distribution_scope, set_preci
 from crypto_lstm.errors import WindowingError
 from crypto_lstm.feed import WindowFeed
 from crypto_lstm.model import build_dual_window_lstm
-from crypto_lstm.training import ThroughputCallback, class_weights, fit_model
+from crypto_lstm.training import (
+    ThroughputCallback,
+    class_weights,
+    fit_model,
+    micro_batches,
+)
 from crypto_lstm.windows import check_window_ends, window_end_mask
 
 logger = logging.getLogger(__name__)
@@ -87,7 +92,7 @@ def build_model(scaler, window_size: int, parameters: dict, seed: int) -> keras.
             dense_units=parameters["dense_units"],
             dropout_rate=parameters["dropout_rate"],
             learning_rate=parameters["learning_rate"],
-            gradient_accumulation_steps=parameters["gradient_accumulation_steps"],
+            gradient_accumulation_steps=_accumulation_steps(window_size, parameters),
         )
     logger.info(
         "Built %s with %d parameters, dtype policy %s",
@@ -96,6 +101,15 @@ def build_model(scaler, window_size: int, parameters: dict, seed: int) -> keras.
         policy,
     )
     return model
+
+
+def _accumulation_steps(window_size: int, parameters: dict) -> int | None:
+    """Combine the configured gradient accumulation with memory micro-batching."""
+    _, micro_steps = micro_batches(
+        parameters["batch_size"], window_size, parameters["max_batch_rows"]
+    )
+    steps = micro_steps * (parameters["gradient_accumulation_steps"] or 1)
+    return steps if steps > 1 else None
 
 
 def _feed(rows: pd.DataFrame, ends, feature_names, window_size, batch_size, **kwargs):
@@ -128,7 +142,20 @@ def train_model(
         sequences per second (batch gathering alone).
     """
     feature_names = list(scaler.feature_names_in_)
-    batch_size = parameters["batch_size"]
+    batch_size, micro_steps = micro_batches(
+        parameters["batch_size"], window_size, parameters["max_batch_rows"]
+    )
+    if micro_steps > 1:
+        logger.info(
+            "Training in micro-batches of %d windows, %d per update, to keep "
+            "batch_size x window_size within max_batch_rows=%d",
+            batch_size,
+            micro_steps,
+            parameters["max_batch_rows"],
+        )
+    steps_per_epoch = parameters["steps_per_epoch"]
+    if steps_per_epoch is not None:
+        steps_per_epoch *= micro_steps
     train_feed = _feed(
         train_rows,
         window_index["train"],
@@ -148,14 +175,14 @@ def train_model(
         workers=parameters["feed_workers"],
     )
     train_labels = train_rows["label"].to_numpy()[window_index["train"]]
-    throughput = ThroughputCallback(train_feed, parameters["steps_per_epoch"])
+    throughput = ThroughputCallback(train_feed, steps_per_epoch)
 
     history = fit_model(
         model,
         train_feed,
         validation_feed,
         epochs=parameters["epochs"],
-        steps_per_epoch=parameters["steps_per_epoch"],
+        steps_per_epoch=steps_per_epoch,
         early_stopping_patience=parameters["early_stopping_patience"],
         reduce_lr_patience=parameters["reduce_lr_patience"],
         reduce_lr_factor=parameters["reduce_lr_factor"],
