@@ -12,6 +12,7 @@ import pandas as pd
 from crypto_lstm.evaluation import classification_metrics
 from crypto_lstm.feed import WindowFeed
 from crypto_lstm.labels import CLASS_NAMES, class_counts
+from crypto_lstm.training import micro_batches
 from crypto_lstm.windows import window_ends
 
 logger = logging.getLogger(__name__)
@@ -23,8 +24,13 @@ def predict_validation(
     scaler,
     window_size: int,
     batch_size: int,
+    max_batch_rows: int | None,
 ) -> pd.DataFrame:
     """Predict class probabilities for every validation window.
+
+    Batches are cut to at most ``max_batch_rows`` window rows, the limit of a
+    training step, because each LSTM layer that returns sequences holds a
+    (batch, window, units) output.
 
     Returns:
         One row per validation window: ``end`` (row position), ``timestamp``,
@@ -38,7 +44,7 @@ def predict_validation(
         validation_rows["label"].to_numpy(dtype=np.int64),
         ends,
         window_size=window_size,
-        batch_size=batch_size,
+        batch_size=micro_batches(batch_size, window_size, max_batch_rows)[0],
     )
     probabilities = model.predict(feed, verbose=0)
 

@@ -20,6 +20,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "scaler",
                     "params:window_size",
                     "params:reporting.batch_size",
+                    "params:modelling.max_batch_rows",
                 ],
                 outputs="validation_predictions",
                 name="predict_validation_node",
