@@ -63,6 +63,20 @@ def _check_positive_int(parameters, key: str, error: type[CryptoLSTMError]) -> i
     return value
 
 
+def _check_optional_int(
+    parameters, key: str, error: type[CryptoLSTMError], minimum: int, null_means: str
+) -> int | None:
+    value = _lookup(parameters, key, error)
+    _check(
+        value is None or (_is_int(value) and value >= minimum),
+        error,
+        key,
+        value,
+        f"null ({null_means}) or an integer >= {minimum}",
+    )
+    return value
+
+
 def _check_units(parameters, key: str, allow_empty: bool) -> None:
     value = _lookup(parameters, key, TrainingConfigError)
     valid = (
@@ -194,13 +208,12 @@ def _validate_modelling(parameters) -> None:
     ):
         _check_positive_int(parameters, f"modelling.{key}", TrainingConfigError)
 
-    steps = _lookup(parameters, "modelling.steps_per_epoch", TrainingConfigError)
-    _check(
-        steps is None or (_is_int(steps) and steps >= 1),
-        TrainingConfigError,
+    _check_optional_int(
+        parameters,
         "modelling.steps_per_epoch",
-        steps,
-        "null (all training windows) or an integer >= 1",
+        TrainingConfigError,
+        1,
+        "all training windows",
     )
     precision = _lookup(parameters, "modelling.precision", TrainingConfigError)
     _check(
@@ -210,23 +223,15 @@ def _validate_modelling(parameters) -> None:
         precision,
         f"one of {list(PRECISIONS)}",
     )
-    accumulation = _lookup(
-        parameters, "modelling.gradient_accumulation_steps", TrainingConfigError
-    )
-    _check(
-        accumulation is None or (_is_int(accumulation) and accumulation >= 2),
-        TrainingConfigError,
+    _check_optional_int(
+        parameters,
         "modelling.gradient_accumulation_steps",
-        accumulation,
-        "null or an integer >= 2",
-    )
-    max_rows = _lookup(parameters, "modelling.max_batch_rows", TrainingConfigError)
-    _check(
-        max_rows is None or (_is_int(max_rows) and max_rows >= 1),
         TrainingConfigError,
-        "modelling.max_batch_rows",
-        max_rows,
-        "null (no limit) or an integer >= 1",
+        2,
+        "no accumulation",
+    )
+    _check_optional_int(
+        parameters, "modelling.max_batch_rows", TrainingConfigError, 1, "no limit"
     )
     distribution = _lookup(parameters, "modelling.distribution", TrainingConfigError)
     _check(
@@ -238,14 +243,12 @@ def _validate_modelling(parameters) -> None:
     )
     _check_positive_int(parameters, "modelling.feed_workers", TrainingConfigError)
     for key in ("intra_op", "inter_op"):
-        full_key = f"modelling.threads.{key}"
-        threads = _lookup(parameters, full_key, TrainingConfigError)
-        _check(
-            threads is None or (_is_int(threads) and threads >= 1),
+        _check_optional_int(
+            parameters,
+            f"modelling.threads.{key}",
             TrainingConfigError,
-            full_key,
-            threads,
-            "null (TensorFlow's default) or an integer >= 1",
+            1,
+            "TensorFlow's default",
         )
 
     factor = _lookup(parameters, "modelling.reduce_lr_factor", TrainingConfigError)
