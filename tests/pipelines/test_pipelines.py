@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from kedro.io.core import DatasetError
 
-from crypto_lstm.errors import CryptoLSTMError
+from crypto_lstm.errors import CryptoLSTMError, WindowingError
 from crypto_lstm.labels import NO_LABEL
 from crypto_lstm.windows import window_ends
 from tests.invariants import check_data_path
@@ -254,6 +254,15 @@ def test_missing_raw_folder_stops_run_before_training(project, tmp_path):
     assert "does not exist" in str(error.value)
     assert "data.binance.vision" in str(error.value)
     assert {name: len(versions(root, name)) for name in VERSIONED_OUTPUTS} == before
+
+
+def test_reporting_with_other_window_size_named(project):
+    root, params = project
+
+    with pytest.raises(
+        WindowingError, match="trained on windows of 16 rows x 8 features"
+    ):
+        run_project(root, {**params, "window_size": 20}, pipeline_names=["reporting"])
 
 
 def test_invalid_parameter_stops_run_before_reading(project):

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from crypto_lstm.errors import WindowingError
 from crypto_lstm.evaluation import classification_metrics
 from crypto_lstm.feed import WindowFeed
 from crypto_lstm.labels import CLASS_NAMES, class_counts
@@ -37,8 +38,17 @@ def predict_validation(
         ``label``, ``prob_short``, ``prob_hold``, ``prob_long`` and
         ``prediction`` (the argmax).
     """
-    ends = window_ends(validation_rows["timestamp"], window_size)
     feature_names = list(scaler.feature_names_in_)
+    _, trained_window, trained_features = model.input_shape
+    if (trained_window, trained_features) != (window_size, len(feature_names)):
+        raise WindowingError(
+            f"Reporting failed: the model was trained on windows of {trained_window} "
+            f"rows x {trained_features} features, but this run uses window_size="
+            f"{window_size} and {len(feature_names)} features. Re-run modelling with "
+            f"the current parameters, or pass --params=window_size={trained_window}."
+        )
+
+    ends = window_ends(validation_rows["timestamp"], window_size)
     feed = WindowFeed(
         validation_rows.loc[:, feature_names].to_numpy(dtype=np.float32),
         validation_rows["label"].to_numpy(dtype=np.int64),
