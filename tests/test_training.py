@@ -2,9 +2,15 @@ import keras
 import numpy as np
 import pytest
 
+from crypto_lstm.errors import TrainingConfigError
 from crypto_lstm.feed import WindowFeed
 from crypto_lstm.model import build_dual_window_lstm
-from crypto_lstm.training import fit_model, micro_batches
+from crypto_lstm.training import (
+    MonitorCheck,
+    fit_model,
+    logged_metric_names,
+    micro_batches,
+)
 
 WINDOW = 5
 
@@ -108,3 +114,32 @@ def test_micro_batches_split_long_windows():
     assert micro_batches(100, 50, 1500) == (25, 4)
     # Uneven: 3 micro-batches of 34, an effective batch of 102.
     assert micro_batches(100, 30, 1000) == (34, 3)
+
+
+def test_unknown_monitor_raises_before_training():
+    model = _model()
+    train, validation = _feeds()
+
+    with pytest.raises(TrainingConfigError, match=r"\['val_f1'\] are not logged"):
+        model.fit(
+            train,
+            validation_data=validation,
+            epochs=1,
+            verbose=0,
+            callbacks=[MonitorCheck(["val_f1"], with_validation=True)],
+        )
+
+    # No batch ran: the optimizer never stepped.
+    assert int(model.optimizer.iterations.numpy()) == 0
+
+
+def test_logged_names_include_per_class_metrics():
+    names = logged_metric_names(_model(), with_validation=True)
+
+    assert {
+        "loss",
+        "val_loss",
+        "accuracy",
+        "val_precision_SHORT",
+        "recall_LONG",
+    } <= names

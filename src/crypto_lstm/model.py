@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import keras
 
 from crypto_lstm.labels import CLASS_NAMES
+from crypto_lstm.metrics import per_class_metrics
 
 MODEL_NAME = "DualWindowLSTM"
 
@@ -30,7 +31,8 @@ def build_dual_window_lstm(
     TensorFlow run them with the fused cuDNN kernel on a GPU.
 
     Compiled with Adam(learning_rate, clipnorm=1.0), sparse categorical
-    cross-entropy and accuracy. With ``gradient_accumulation_steps`` = k the
+    cross-entropy, accuracy and per-class precision and recall (named like
+    ``precision_SHORT``; see ``crypto_lstm.metrics``). With ``gradient_accumulation_steps`` = k the
     optimizer applies the mean gradient of k batches at once, which trains
     like a k times larger batch in the memory of one.
 
@@ -61,6 +63,6 @@ def build_dual_window_lstm(
             gradient_accumulation_steps=gradient_accumulation_steps,
         ),
         loss=keras.losses.SparseCategoricalCrossentropy(),
-        metrics=["accuracy"],
+        metrics=["accuracy", *per_class_metrics()],
     )
     return model

@@ -18,6 +18,9 @@ from crypto_lstm.labels import CLASS_NAMES
 
 logger = logging.getLogger(__name__)
 
+# Early stopping and learning-rate reduction follow the validation loss.
+MONITOR = "val_loss"
+
 
 def micro_batches(
     batch_size: int, window_size: int, max_batch_rows: int | None
@@ -66,6 +69,44 @@ def class_weights(setting, end_labels: np.ndarray) -> dict[int, float] | None:
         "Training failed: modelling.class_weight must be null, 'balanced' or a "
         f"mapping with the keys {list(CLASS_NAMES)}. Received: class_weight={setting!r}."
     )
+
+
+def logged_metric_names(model: keras.Model, with_validation: bool) -> set[str]:
+    """Return the names that ``fit`` will log for a compiled model.
+
+    The loss, each compiled metric by its name, the learning rate, and with
+    validation data the same names prefixed with ``val_``.
+    """
+    metrics = model.get_compile_config().get("metrics") or []
+    names = {"loss"} | {
+        metric if isinstance(metric, str) else metric["config"]["name"]
+        for metric in metrics
+    }
+    if with_validation:
+        names |= {f"val_{name}" for name in names}
+    return names | {"learning_rate"}
+
+
+class MonitorCheck(keras.callbacks.Callback):
+    """Raise at the start of training if a monitored metric will never be logged.
+
+    Keras' EarlyStopping and ReduceLROnPlateau only warn, once per epoch, about
+    a monitor that does not exist, and then silently never act.
+    """
+
+    def __init__(self, monitors: Sequence[str], with_validation: bool):
+        super().__init__()
+        self.monitors = list(monitors)
+        self.with_validation = with_validation
+
+    def on_train_begin(self, logs=None):
+        available = logged_metric_names(self.model, self.with_validation)
+        missing = [monitor for monitor in self.monitors if monitor not in available]
+        if missing:
+            raise TrainingConfigError(
+                f"Training failed: the monitored metric(s) {missing} are not logged. "
+                f"Use one of {sorted(available)}."
+            )
 
 
 class ThroughputCallback(keras.callbacks.Callback):
@@ -127,14 +168,15 @@ def fit_model(
     # parameters changed since; delete backup_dir before training another model.
     # A relative backup_dir is resolved against the working directory.
     callbacks = [
+        MonitorCheck([MONITOR], with_validation=True),
         keras.callbacks.BackupAndRestore(str(backup_dir)),
         keras.callbacks.EarlyStopping(
-            monitor="val_loss",
+            monitor=MONITOR,
             patience=early_stopping_patience,
             restore_best_weights=True,
         ),
         keras.callbacks.ReduceLROnPlateau(
-            monitor="val_loss", factor=reduce_lr_factor, patience=reduce_lr_patience
+            monitor=MONITOR, factor=reduce_lr_factor, patience=reduce_lr_patience
         ),
         *extra_callbacks,
     ]

@@ -183,6 +183,8 @@ def test_training_history_records_epochs(project):
     assert history["epochs_run"] == 2
     assert history["feature_names"] == params["feature_engineering"]["features"]
     assert len(history["history"]["val_loss"]) == 2
+    assert len(history["history"]["val_precision_SHORT"]) == 2
+    assert len(history["history"]["recall_LONG"]) == 2
 
 
 def test_benchmarks_record_nodes_and_speed(project):

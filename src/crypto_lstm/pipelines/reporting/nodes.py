@@ -13,6 +13,10 @@ from crypto_lstm.errors import WindowingError
 from crypto_lstm.evaluation import classification_metrics
 from crypto_lstm.feed import WindowFeed
 from crypto_lstm.labels import CLASS_NAMES, class_counts
+
+# Importing the metrics registers them, so that the catalog can load a model
+# compiled with them when reporting runs alone.
+from crypto_lstm.metrics import ClassPrecision  # noqa: F401
 from crypto_lstm.training import micro_batches
 from crypto_lstm.windows import window_ends
 
