@@ -128,12 +128,19 @@ def test_metrics_on_all_validation_windows(finished_run):
     expected = len(window_ends(validation["timestamp"], 120))
     assert expected > 0
     assert metrics["validation_windows"] == expected
-    assert metrics["majority_baseline"]["predicted_class"] in {"SHORT", "HOLD", "LONG"}
+    assert metrics["baselines"]["majority"]["predicted_class"] in {
+        "SHORT",
+        "HOLD",
+        "LONG",
+    }
 
     END_TO_END_LINES.append(
         f"validation: {expected} windows, model macro F1 "
         f"{metrics['model']['macro_f1']:.3f} vs majority baseline "
-        f"{metrics['majority_baseline']['macro_f1']:.3f} (tiny model, 20 batches)"
+        f"{metrics['baselines']['majority']['macro_f1']:.3f}, logistic regression "
+        f"{metrics['baselines']['logistic_regression']['macro_f1']:.3f}, gradient "
+        f"boosting {metrics['baselines']['gradient_boosting']['macro_f1']:.3f} "
+        "(tiny model, 20 batches)"
     )
 
 

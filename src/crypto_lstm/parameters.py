@@ -282,3 +282,4 @@ def validate_parameters(parameters: Mapping[str, Any]) -> None:
     _validate_data_processing(parameters, future_window)
     _validate_modelling(parameters)
     _check_positive_int(parameters, "reporting.batch_size", TrainingConfigError)
+    _check_positive_int(parameters, "reporting.boosting_rows", TrainingConfigError)

@@ -166,9 +166,18 @@ def test_metrics_cover_all_validation_windows(project):
     assert sum(metrics["class_counts"]["validation_windows"].values()) == expected
     assert np.asarray(metrics["model"]["confusion_matrix"]).sum() == expected
     before = metrics["class_counts"]["train_windows_before_undersampling"]
-    assert metrics["majority_baseline"]["predicted_class"] == max(
+    assert metrics["baselines"]["majority"]["predicted_class"] == max(
         before, key=before.get
     )
+    assert set(metrics["baselines"]) == {
+        "majority",
+        "logistic_regression",
+        "gradient_boosting",
+    }
+    for name, baseline in metrics["baselines"].items():
+        assert np.asarray(baseline["confusion_matrix"]).sum() == expected, name
+        beats = metrics["model_beats_macro_f1"][name]
+        assert beats == (metrics["model"]["macro_f1"] > baseline["macro_f1"])
     np.testing.assert_allclose(
         predictions[["prob_short", "prob_hold", "prob_long"]].sum(axis=1),
         1.0,

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from crypto_lstm.baselines import BASELINES, predict_baselines
 from crypto_lstm.errors import WindowingError
 from crypto_lstm.evaluation import classification_metrics
 from crypto_lstm.feed import WindowFeed
@@ -76,51 +77,96 @@ def predict_validation(
     return predictions
 
 
+def _majority_class(
+    train_rows: pd.DataFrame, window_size: int
+) -> tuple[int, np.ndarray]:
+    train_labels = train_rows["label"].to_numpy()
+    labels_before = train_labels[window_ends(train_rows["timestamp"], window_size)]
+    return int(
+        np.bincount(labels_before, minlength=len(CLASS_NAMES)).argmax()
+    ), labels_before
+
+
+def predict_with_baselines(
+    validation_predictions: pd.DataFrame,
+    train_rows: pd.DataFrame,
+    train_window_ends: pd.DataFrame,
+    validation_rows: pd.DataFrame,
+    scaler,
+    window_size: int,
+    boosting_rows: int,
+    seed: int,
+) -> pd.DataFrame:
+    """Predict every validation window with the three baselines.
+
+    Returns:
+        ``end`` and one column of predicted classes per baseline, in the row
+        order of ``validation_predictions``.
+    """
+    feature_names = list(scaler.feature_names_in_)
+    majority, _ = _majority_class(train_rows, window_size)
+    ends = validation_predictions["end"].to_numpy()
+    predictions = predict_baselines(
+        train_rows.loc[:, feature_names].to_numpy(dtype=np.float32),
+        train_rows["label"].to_numpy(),
+        train_window_ends["end"].to_numpy(),
+        validation_rows.loc[:, feature_names].to_numpy(dtype=np.float32),
+        ends,
+        majority_class=majority,
+        boosting_rows=min(boosting_rows, window_size),
+        seed=seed,
+    )
+    return pd.DataFrame({"end": ends, **predictions})
+
+
 def evaluate_predictions(
     validation_predictions: pd.DataFrame,
+    baseline_predictions: pd.DataFrame,
     train_rows: pd.DataFrame,
     train_window_ends: pd.DataFrame,
     window_size: int,
 ) -> dict:
-    """Score the model and a majority-class baseline on all validation windows.
-
-    The baseline always predicts the most frequent class among the training
-    window ends before undersampling, the prior a model has to beat.
+    """Score the model and the baselines on all validation windows.
 
     Returns:
-        Metrics of the model and of the baseline, whether the model's macro F1
-        beats the baseline's, and window counts per class for the training
-        part before and after undersampling and for the validation part.
+        Metrics of the model and of each baseline, which baselines the model's
+        macro F1 beats, and window counts per class for the training part
+        before and after undersampling and for the validation part.
     """
     y_true = validation_predictions["label"].to_numpy()
-    train_labels = train_rows["label"].to_numpy()
-    labels_before = train_labels[window_ends(train_rows["timestamp"], window_size)]
-    labels_after = train_labels[train_window_ends["end"].to_numpy()]
+    majority, labels_before = _majority_class(train_rows, window_size)
+    labels_after = train_rows["label"].to_numpy()[train_window_ends["end"].to_numpy()]
 
-    majority = int(np.bincount(labels_before, minlength=len(CLASS_NAMES)).argmax())
     model_metrics = classification_metrics(
         y_true, validation_predictions["prediction"].to_numpy()
     )
-    baseline_metrics = classification_metrics(y_true, np.full_like(y_true, majority))
-    baseline_metrics["predicted_class"] = CLASS_NAMES[majority]
+    baselines = {
+        name: classification_metrics(y_true, baseline_predictions[name].to_numpy())
+        for name in BASELINES
+    }
+    baselines["majority"]["predicted_class"] = CLASS_NAMES[majority]
 
     logger.info(
-        "Validation on %d windows: model accuracy %.4f, macro F1 %.4f; "
-        "majority-class (%s) baseline accuracy %.4f, macro F1 %.4f",
+        "Validation on %d windows: model accuracy %.4f, macro F1 %.4f",
         len(y_true),
         model_metrics["accuracy"],
         model_metrics["macro_f1"],
-        CLASS_NAMES[majority],
-        baseline_metrics["accuracy"],
-        baseline_metrics["macro_f1"],
     )
+    for name, metrics in baselines.items():
+        logger.info(
+            "Baseline %s: accuracy %.4f, macro F1 %.4f",
+            name,
+            metrics["accuracy"],
+            metrics["macro_f1"],
+        )
     return {
         "validation_windows": len(y_true),
         "model": model_metrics,
-        "majority_baseline": baseline_metrics,
-        "model_beats_majority_baseline_macro_f1": (
-            model_metrics["macro_f1"] > baseline_metrics["macro_f1"]
-        ),
+        "baselines": baselines,
+        "model_beats_macro_f1": {
+            name: model_metrics["macro_f1"] > metrics["macro_f1"]
+            for name, metrics in baselines.items()
+        },
         "class_counts": {
             "train_windows_before_undersampling": class_counts(labels_before),
             "train_windows_after_undersampling": class_counts(labels_after),

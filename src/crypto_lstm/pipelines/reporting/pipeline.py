@@ -6,6 +6,7 @@ from crypto_lstm.pipelines.reporting.nodes import (
     evaluate_predictions,
     plot_confusion_matrix,
     predict_validation,
+    predict_with_baselines,
 )
 
 
@@ -26,9 +27,25 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="predict_validation_node",
             ),
             Node(
+                func=predict_with_baselines,
+                inputs=[
+                    "validation_predictions",
+                    "train_rows",
+                    "train_window_ends",
+                    "validation_rows",
+                    "scaler",
+                    "params:window_size",
+                    "params:reporting.boosting_rows",
+                    "params:seed",
+                ],
+                outputs="baseline_predictions",
+                name="predict_with_baselines_node",
+            ),
+            Node(
                 func=evaluate_predictions,
                 inputs=[
                     "validation_predictions",
+                    "baseline_predictions",
                     "train_rows",
                     "train_window_ends",
                     "params:window_size",
