@@ -28,6 +28,9 @@ VERSIONED_OUTPUTS = {
     "benchmarks": "data/08_reporting/benchmarks.json",
     "data_quality": "data/08_reporting/data_quality.json",
     "confusion_matrix_plot": "data/08_reporting/confusion_matrix.png",
+    "learning_curves_plot": "data/08_reporting/learning_curves.png",
+    "class_balance_plot": "data/08_reporting/class_balance.png",
+    "probability_histograms_plot": "data/08_reporting/probability_histograms.png",
 }
 
 

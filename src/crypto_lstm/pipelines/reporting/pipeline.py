@@ -8,6 +8,11 @@ from crypto_lstm.pipelines.reporting.nodes import (
     predict_validation,
     predict_with_baselines,
 )
+from crypto_lstm.plots import (
+    plot_class_balance,
+    plot_learning_curves,
+    plot_probability_histograms,
+)
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -58,6 +63,24 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs="validation_metrics",
                 outputs="confusion_matrix_plot",
                 name="plot_confusion_matrix_node",
+            ),
+            Node(
+                func=plot_learning_curves,
+                inputs="training_history",
+                outputs="learning_curves_plot",
+                name="plot_learning_curves_node",
+            ),
+            Node(
+                func=plot_class_balance,
+                inputs="validation_metrics",
+                outputs="class_balance_plot",
+                name="plot_class_balance_node",
+            ),
+            Node(
+                func=plot_probability_histograms,
+                inputs="validation_predictions",
+                outputs="probability_histograms_plot",
+                name="plot_probability_histograms_node",
             ),
         ]
     )

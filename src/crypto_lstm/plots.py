@@ -1,0 +1,97 @@
+"""Report figures. Each function returns a matplotlib Figure for the catalog.
+
+Figures are built with ``matplotlib.figure.Figure`` rather than pyplot, so no
+figure stays registered in pyplot after the catalog has saved it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from crypto_lstm.labels import CLASS_NAMES
+
+
+def plot_learning_curves(training_history: dict) -> Figure:
+    """Draw loss, accuracy, per-class validation recall and the learning rate per epoch."""
+    history = training_history["history"]
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    figure = Figure(figsize=(10, 7), layout="constrained")
+    (loss, accuracy), (recall, rate) = figure.subplots(2, 2)
+
+    for axes, metric, title in (
+        (loss, "loss", "Loss"),
+        (accuracy, "accuracy", "Accuracy"),
+    ):
+        axes.plot(epochs, history[metric], marker="o", label="training")
+        if f"val_{metric}" in history:
+            axes.plot(epochs, history[f"val_{metric}"], marker="o", label="validation")
+        axes.set_title(title)
+        axes.legend()
+    loss.set_ylabel("sparse categorical cross-entropy")
+    accuracy.set_ylabel("share of windows")
+
+    for name in CLASS_NAMES:
+        key = f"val_recall_{name}"
+        if key in history:
+            recall.plot(epochs, history[key], marker="o", label=name)
+    recall.set_title("Validation recall per class")
+    recall.set_ylabel("recall")
+    recall.legend()
+
+    rate.plot(epochs, history.get("learning_rate", [np.nan] * len(epochs)), marker="o")
+    rate.set_title("Learning rate")
+    rate.set_yscale("log")
+
+    for axes in (loss, accuracy, recall, rate):
+        axes.set_xlabel("epoch")
+        axes.set_xticks(epochs)
+    figure.suptitle(f"Learning curves ({len(epochs)} epoch{'' if len(epochs) == 1 else 's'})")
+    return figure
+
+
+def plot_class_balance(validation_metrics: dict) -> Figure:
+    """Draw window counts per class before and after undersampling, and in validation."""
+    counts = pd.DataFrame(validation_metrics["class_counts"]).loc[list(CLASS_NAMES)]
+    labels = {
+        "train_windows_before_undersampling": "training, before undersampling",
+        "train_windows_after_undersampling": "training, after undersampling",
+        "validation_windows": "validation (all windows)",
+    }
+    figure = Figure(figsize=(8, 4.5), layout="constrained")
+    axes = figure.subplots()
+    positions = np.arange(len(CLASS_NAMES))
+    width = 0.8 / len(labels)
+    for offset, (column, label) in enumerate(labels.items()):
+        bars = axes.bar(positions + offset * width, counts[column], width, label=label)
+        axes.bar_label(bars, fmt="{:,.0f}", fontsize=8)
+    axes.set_xticks(positions + width, CLASS_NAMES)
+    axes.set_ylabel("windows")
+    axes.set_title("Class balance of training and validation windows")
+    axes.legend()
+    return figure
+
+
+def plot_probability_histograms(validation_predictions: pd.DataFrame) -> Figure:
+    """Draw, per predicted class, the histogram of its probability by true class."""
+    figure = Figure(figsize=(12, 4), layout="constrained")
+    bins = np.linspace(0.0, 1.0, 26)
+    for column, axes in zip(
+        CLASS_NAMES, figure.subplots(1, len(CLASS_NAMES)), strict=True
+    ):
+        probabilities = validation_predictions[f"prob_{column.lower()}"]
+        for label, name in enumerate(CLASS_NAMES):
+            axes.hist(
+                probabilities[validation_predictions["label"] == label],
+                bins=bins,
+                histtype="step",
+                linewidth=1.5,
+                label=f"true {name}",
+            )
+        axes.set_title(f"P({column})")
+        axes.set_xlabel("predicted probability")
+        axes.set_ylabel("validation windows")
+        axes.legend()
+    figure.suptitle("Predicted probabilities on the validation windows, by true class")
+    return figure
