@@ -47,7 +47,9 @@ def plot_learning_curves(training_history: dict) -> Figure:
     for axes in (loss, accuracy, recall, rate):
         axes.set_xlabel("epoch")
         axes.set_xticks(epochs)
-    figure.suptitle(f"Learning curves ({len(epochs)} epoch{'' if len(epochs) == 1 else 's'})")
+    figure.suptitle(
+        f"Learning curves ({len(epochs)} epoch{'' if len(epochs) == 1 else 's'})"
+    )
     return figure
 
 
