@@ -1,10 +1,12 @@
-"""A Keras callback that times training batches, shared by the training benchmarks."""
+"""Shared pieces of the training benchmarks: a batch timer and the plain model."""
 
 from __future__ import annotations
 
 import time
 
 import keras
+
+from crypto_lstm.model import build_dual_window_lstm
 
 
 class BatchTimer(keras.callbacks.Callback):
@@ -31,3 +33,17 @@ class BatchTimer(keras.callbacks.Callback):
         if self._previous is not None and self._epoch >= self.skip_epochs:
             self.intervals.append(now - self._previous)
         self._previous = now
+
+
+def plain_model(window_size: int, n_features: int, learning_rate: float) -> keras.Model:
+    """Build the default DualWindowLSTM architecture in float32, seeded with 0."""
+    keras.mixed_precision.set_global_policy("float32")
+    keras.utils.set_random_seed(0)
+    return build_dual_window_lstm(
+        window_size=window_size,
+        n_features=n_features,
+        lstm_units=[128, 64, 32],
+        dense_units=[32, 16],
+        dropout_rate=0.3,
+        learning_rate=learning_rate,
+    )

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import statistics
 
-import keras
 import numpy as np
 
-from _batch_timer import BatchTimer
+from _batch_timer import BatchTimer, plain_model
 from _common import emit
 from crypto_lstm.feed import WindowFeed
-from crypto_lstm.model import build_dual_window_lstm
 from crypto_lstm.windows import gather_windows
 
 ROWS, FEATURES, WINDOW, BATCH = 200_000, 8, 120, 256
@@ -39,15 +37,7 @@ def main() -> None:
     )
     windows = gather_windows(features, ends, WINDOW)
 
-    keras.utils.set_random_seed(0)
-    model = build_dual_window_lstm(
-        window_size=WINDOW,
-        n_features=FEATURES,
-        lstm_units=[128, 64, 32],
-        dense_units=[32, 16],
-        dropout_rate=0.3,
-        learning_rate=0.001,
-    )
+    model = plain_model(WINDOW, FEATURES, learning_rate=0.001)
     feed_timer, array_timer = BatchTimer(), BatchTimer()
     # One epoch each first, so that both fits trace their graphs untimed.
     model.fit(feed, epochs=1, verbose=0)

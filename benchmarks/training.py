@@ -23,14 +23,12 @@ import subprocess
 import sys
 from types import SimpleNamespace
 
-import keras
 import numpy as np
 from kedro.config import OmegaConfigLoader
 
-from _batch_timer import BatchTimer
+from _batch_timer import BatchTimer, plain_model
 from _common import REPOSITORY, emit
 from crypto_lstm.feed import WindowFeed
-from crypto_lstm.model import build_dual_window_lstm
 from crypto_lstm.pipelines.modelling.nodes import build_model
 from crypto_lstm.windows import gather_windows
 
@@ -74,15 +72,7 @@ def run_config(config: dict) -> dict:
     features, labels, train_ends, validation_ends = synthetic_task()
 
     if config["name"] == "plain":
-        keras.utils.set_random_seed(0)
-        model = build_dual_window_lstm(
-            window_size=WINDOW,
-            n_features=FEATURES,
-            lstm_units=[128, 64, 32],
-            dense_units=[32, 16],
-            dropout_rate=0.3,
-            learning_rate=config["learning_rate"],
-        )
+        model = plain_model(WINDOW, FEATURES, learning_rate=config["learning_rate"])
         x_train = gather_windows(features, train_ends, WINDOW)
         x_validation = gather_windows(features, validation_ends, WINDOW)
         timer = BatchTimer(skip_epochs=1)

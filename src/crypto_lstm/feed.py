@@ -25,7 +25,7 @@ class WindowFeed(PyDataset):
         labels: Label per row of the same part.
         ends: Window end positions; the label of a window is ``labels[end]``.
         window_size: W.
-        batch_size: Windows per batch. The last batch holds the remainder, so
+        batch_size: Windows per batch. The last batch contains the remainder, so
             one epoch sees every window end exactly once.
         shuffle: Shuffle the ends at the start of every epoch.
         seed: Seed of the shuffling; the same seed gives the same epoch orders.

@@ -1,7 +1,7 @@
 """Systematic undersampling of training window ends.
 
 Undersampling chooses among window ends; it never deletes rows, so every kept
-window still sees its W consecutive candles.
+window still contains its W consecutive candles.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def predict_validation(
     """Predict class probabilities for every validation window.
 
     Batches are cut to at most ``max_batch_rows`` window rows, the limit of a
-    training step, because each LSTM layer that returns sequences holds a
+    training step, because each LSTM layer that returns sequences outputs a
     (batch, window, units) output.
 
     Returns:
