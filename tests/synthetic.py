@@ -10,6 +10,19 @@ import pandas as pd
 from crypto_lstm.candles import KLINE_COLUMNS
 
 MINUTE_MS = 60_000
+
+# The eight default feature kinds with moving-average periods short enough for
+# series of a few hundred or thousand candles.
+SHORT_PERIOD_FEATURES = [
+    "high_change",
+    "low_change",
+    "close_change",
+    "volume_change",
+    "price_to_ma30",
+    "price_to_ma240",
+    "volume_to_ma30",
+    "volume_to_ma240",
+]
 START = pd.Timestamp("2024-03-01", tz="UTC")
 
 

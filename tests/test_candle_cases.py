@@ -12,18 +12,7 @@ from crypto_lstm.errors import CandleValidationError, CryptoLSTMError
 from crypto_lstm.features import compute_features
 from crypto_lstm.labels import NO_LABEL, label_candles
 from crypto_lstm.windows import window_ends
-from tests.synthetic import random_candles, write_klines
-
-EIGHT_FEATURES = [
-    "high_change",
-    "low_change",
-    "close_change",
-    "volume_change",
-    "price_to_ma30",
-    "price_to_ma240",
-    "volume_to_ma30",
-    "volume_to_ma240",
-]
+from tests.synthetic import SHORT_PERIOD_FEATURES, random_candles, write_klines
 
 
 def _validate_files(*paths):
@@ -54,11 +43,11 @@ class TestZeroVolumeAndMissingClose:
     def test_fixed_file_gives_finite_features(self, tmp_path, candles):
         path = write_klines(candles, tmp_path / "X-1m-2024-03-01.csv")
 
-        features = compute_features(_validate_files(path), EIGHT_FEATURES)
+        features = compute_features(_validate_files(path), SHORT_PERIOD_FEATURES)
 
         # The 240-candle averages start at row 239; every later value is finite.
-        assert features[EIGHT_FEATURES].iloc[:239].isna().any(axis=1).all()
-        assert np.isfinite(features[EIGHT_FEATURES].iloc[239:].to_numpy()).all()
+        assert features[SHORT_PERIOD_FEATURES].iloc[:239].isna().any(axis=1).all()
+        assert np.isfinite(features[SHORT_PERIOD_FEATURES].iloc[239:].to_numpy()).all()
         # Volume 0 after a positive volume: -100 %; 0 after 0: 0 %; positive
         # after 0: the documented +100 %.
         assert features["volume_change"].iloc[250] == -100.0

@@ -10,7 +10,7 @@ class CryptoLSTMError(Exception):
 
 
 class RawCandlesNotFoundError(CryptoLSTMError):
-    """The raw candle folder is missing or holds no kline files."""
+    """The raw candle folder is missing or contains no kline files."""
 
 
 class CandleValidationError(CryptoLSTMError):

@@ -13,7 +13,7 @@ from crypto_lstm.labels import NO_LABEL
 from crypto_lstm.windows import window_ends
 from tests.invariants import check_data_path
 from tests.kedro_project import VERSIONED_OUTPUTS, copy_project, run_project, versions
-from tests.synthetic import random_candles, write_klines
+from tests.synthetic import SHORT_PERIOD_FEATURES, random_candles, write_klines
 
 WINDOW = 16
 
@@ -23,16 +23,7 @@ def quick_params(raw_dir, backup_dir) -> dict:
         "raw_dir": str(raw_dir),
         "window_size": WINDOW,
         "feature_engineering": {
-            "features": [
-                "high_change",
-                "low_change",
-                "close_change",
-                "volume_change",
-                "price_to_ma30",
-                "price_to_ma240",
-                "volume_to_ma30",
-                "volume_to_ma240",
-            ],
+            "features": SHORT_PERIOD_FEATURES,
             "labels": {
                 "future_window": 20,
                 "take_profit_pct": 0.5,
