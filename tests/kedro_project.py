@@ -23,7 +23,9 @@ VERSIONED_OUTPUTS = {
     "model": "data/06_models/model.keras",
     "training_history": "data/07_model_output/training_history.json",
     "validation_predictions": "data/07_model_output/validation_predictions.parquet",
+    "signal_trades": "data/07_model_output/signal_trades.parquet",
     "validation_metrics": "data/08_reporting/validation_metrics.json",
+    "trading_metrics": "data/08_reporting/trading_metrics.json",
     "scaling_stats": "data/08_reporting/scaling_stats.json",
     "benchmarks": "data/08_reporting/benchmarks.json",
     "data_quality": "data/08_reporting/data_quality.json",
@@ -31,6 +33,7 @@ VERSIONED_OUTPUTS = {
     "learning_curves_plot": "data/08_reporting/learning_curves.png",
     "class_balance_plot": "data/08_reporting/class_balance.png",
     "probability_histograms_plot": "data/08_reporting/probability_histograms.png",
+    "equity_curves_plot": "data/08_reporting/equity_curves.png",
 }
 
 

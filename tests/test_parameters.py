@@ -8,6 +8,7 @@ from crypto_lstm.errors import (
     LabelingError,
     ScalingError,
     SplitError,
+    TradingError,
     TrainingConfigError,
     UndersamplingError,
     WindowingError,
@@ -123,6 +124,13 @@ def test_defaults_are_valid(defaults):
         ("modelling.feed_workers", 0, TrainingConfigError, "feed_workers=0"),
         ("modelling.max_batch_rows", 0, TrainingConfigError, "max_batch_rows=0"),
         ("modelling.threads.intra_op", 0, TrainingConfigError, "intra_op=0"),
+        ("reporting.trading.fee_pct", -0.04, TradingError, r"fee_pct=-0.04"),
+        (
+            "reporting.trading.same_candle",
+            "open",
+            TradingError,
+            r"same_candle='open'",
+        ),
     ],
 )
 def test_invalid_value_named(defaults, key, value, error, message):

@@ -43,3 +43,11 @@ class UndersamplingError(CryptoLSTMError):
 
 class TrainingConfigError(CryptoLSTMError):
     """A model or training parameter is invalid."""
+
+
+class TradingError(CryptoLSTMError):
+    """The trading simulation of the signals cannot run on its input."""
+
+
+class WalkForwardError(CryptoLSTMError):
+    """The walk-forward folds cannot be made from the rows."""

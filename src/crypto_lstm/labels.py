@@ -34,7 +34,7 @@ CLASS_NAMES = ("SHORT", "HOLD", "LONG")
 NO_LABEL = -1
 
 
-def _block_extremes(values: np.ndarray, horizon: int, reduce) -> list[np.ndarray]:
+def block_extremes(values: np.ndarray, horizon: int, reduce) -> list[np.ndarray]:
     """Return tables T_j with T_j[i] = reduce(values[i : i + 2**j]), 2**j <= horizon.
 
     Near the end of the array a block is cut short, and one padding element
@@ -52,7 +52,7 @@ def _block_extremes(values: np.ndarray, horizon: int, reduce) -> list[np.ndarray
     return tables
 
 
-def _first_touch(
+def first_touch(
     tables: list[np.ndarray],
     rows: np.ndarray,
     level: np.ndarray,
@@ -128,14 +128,14 @@ def label_candles(
         return labels
 
     entry = close[rows]
-    highest = _block_extremes(high, future_window, np.maximum)
-    lowest = _block_extremes(low, future_window, np.minimum)
+    highest = block_extremes(high, future_window, np.maximum)
+    lowest = block_extremes(low, future_window, np.minimum)
 
     def first_high_at_least(level):
-        return _first_touch(highest, rows, level, future_window, below=False)
+        return first_touch(highest, rows, level, future_window, below=False)
 
     def first_low_at_most(level):
-        return _first_touch(lowest, rows, level, future_window, below=True)
+        return first_touch(lowest, rows, level, future_window, below=True)
 
     long_win = first_high_at_least(entry * (1 + take_profit_pct / 100))
     long_stop = first_low_at_most(entry * (1 - stop_loss_pct / 100))

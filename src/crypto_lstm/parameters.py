@@ -17,12 +17,14 @@ from crypto_lstm.errors import (
     LabelingError,
     ScalingError,
     SplitError,
+    TradingError,
     TrainingConfigError,
     UndersamplingError,
     WindowingError,
 )
 from crypto_lstm.features import parse_feature
 from crypto_lstm.scaling import SCALERS
+from crypto_lstm.trading import SAME_CANDLE_RULES
 
 # Accepted values of modelling.precision and modelling.distribution; kept here
 # so that validating parameters does not import TensorFlow.
@@ -283,3 +285,19 @@ def validate_parameters(parameters: Mapping[str, Any]) -> None:
     _validate_modelling(parameters)
     _check_positive_int(parameters, "reporting.batch_size", TrainingConfigError)
     _check_positive_int(parameters, "reporting.boosting_rows", TrainingConfigError)
+    fee_pct = _lookup(parameters, "reporting.trading.fee_pct", TradingError)
+    _check(
+        _is_number(fee_pct) and 0 <= fee_pct < 50,
+        TradingError,
+        "reporting.trading.fee_pct",
+        fee_pct,
+        "a percentage in [0, 50)",
+    )
+    same_candle = _lookup(parameters, "reporting.trading.same_candle", TradingError)
+    _check(
+        same_candle in SAME_CANDLE_RULES,
+        TradingError,
+        "reporting.trading.same_candle",
+        same_candle,
+        f"one of {SAME_CANDLE_RULES}",
+    )

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from crypto_lstm.labels import CLASS_NAMES
+from crypto_lstm.trading import equity_curve
 
 
 def plot_learning_curves(training_history: dict) -> Figure:
@@ -96,4 +97,41 @@ def plot_probability_histograms(validation_predictions: pd.DataFrame) -> Figure:
         axes.set_ylabel("validation windows")
         axes.legend()
     figure.suptitle("Predicted probabilities on the validation windows, by true class")
+    return figure
+
+
+def plot_equity_curves(signal_trades: pd.DataFrame, fee_pct: float) -> Figure:
+    """Draw the cumulative net return of each strategy's trades over time.
+
+    The "every candle" references trade thousands of times and lose mostly to
+    fees, so they get their own panel; on one axis they would flatten the
+    signal strategies to a line at zero.
+    """
+    figure = Figure(figsize=(11, 7), layout="constrained")
+    signals, references = figure.subplots(2, 1, sharex=True)
+    for strategy, trades in signal_trades.groupby(
+        "strategy", observed=False, sort=False
+    ):
+        axes = references if strategy.startswith("every_candle") else signals
+        curve = equity_curve(trades)
+        axes.step(
+            curve.index,
+            curve.to_numpy(),
+            where="post",
+            label=f"{strategy} ({len(trades):,} trades, {curve.iloc[-1]:+.2f} %)"
+            if len(curve)
+            else f"{strategy} (no trade)",
+        )
+
+    signals.set_title("Model and baselines")
+    references.set_title("Reference: trade every validation candle")
+    for axes in (signals, references):
+        axes.axhline(0.0, color="grey", linewidth=0.8)
+        axes.set_ylabel("cumulative net return, % of one stake")
+        axes.legend(loc="upper left", fontsize=8)
+    references.set_xlabel("exit time (UTC)")
+    figure.suptitle(
+        f"Equity curves of the validation signals, fee {fee_pct:g} % per side "
+        "(research simulation)"
+    )
     return figure

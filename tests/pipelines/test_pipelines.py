@@ -9,7 +9,7 @@ import pytest
 from kedro.io.core import DatasetError
 
 from crypto_lstm.errors import CryptoLSTMError, WindowingError
-from crypto_lstm.labels import NO_LABEL
+from crypto_lstm.labels import HOLD, NO_LABEL
 from crypto_lstm.windows import window_ends
 from tests.invariants import check_data_path
 from tests.kedro_project import VERSIONED_OUTPUTS, copy_project, run_project, versions
@@ -174,6 +174,44 @@ def test_metrics_cover_all_validation_windows(project):
         1.0,
         rtol=1e-5,
     )
+
+
+def test_trading_view_trades_every_signal_once(project):
+    root, _ = project
+    predictions = _load(root, "validation_predictions")
+    trades = _load(root, "signal_trades")
+    trading = _load(root, "trading_metrics")
+    candles = _load(root, "candles")
+
+    strategies = trading["strategies"]
+    assert list(strategies) == [
+        "model",
+        "majority",
+        "logistic_regression",
+        "gradient_boosting",
+        "every_candle_long",
+        "every_candle_short",
+    ]
+    signals = (predictions["prediction"] != HOLD).sum()
+    assert strategies["model"]["trades"] == signals
+    for name in ("every_candle_long", "every_candle_short"):
+        assert strategies[name]["trades"] == len(predictions)
+    model_trades = trades[trades["strategy"] == "model"]
+    assert (
+        model_trades["entry_time"].tolist()
+        == predictions.loc[predictions["prediction"] != HOLD, "timestamp"].tolist()
+    )
+
+    # The entry price is the close of the window's last candle.
+    closes = candles.set_index("timestamp")["close"]
+    every_long = trades[trades["strategy"] == "every_candle_long"]
+    np.testing.assert_array_equal(
+        every_long["entry_price"], closes.loc[every_long["entry_time"]]
+    )
+    net = every_long["net_return"].sum() * 100
+    assert strategies["every_candle_long"]["total_return_pct"] == pytest.approx(net)
+    assert trading["fee_pct_per_side"] == 0.04
+    assert "not a backtest" in trading["note"]
 
 
 def test_training_history_records_epochs(project):

@@ -18,6 +18,13 @@ from crypto_lstm.labels import CLASS_NAMES, class_counts
 # Importing the metrics registers them, so that the catalog can load a model
 # compiled with them when reporting runs alone.
 from crypto_lstm.metrics import ClassPrecision  # noqa: F401
+from crypto_lstm.trading import (
+    SIMULATION_NOTE,
+    entry_positions,
+    signal_directions,
+    simulate_trades,
+    summarise_trades,
+)
 from crypto_lstm.training import micro_batches
 from crypto_lstm.windows import window_ends
 
@@ -171,6 +178,93 @@ def evaluate_predictions(
             "train_windows_before_undersampling": class_counts(labels_before),
             "train_windows_after_undersampling": class_counts(labels_after),
             "validation_windows": class_counts(y_true),
+        },
+    }
+
+
+# Reference strategies that trade every validation window in one direction.
+EVERY_CANDLE = {"every_candle_long": 1, "every_candle_short": -1}
+
+
+def simulate_signal_trades(
+    validation_predictions: pd.DataFrame,
+    baseline_predictions: pd.DataFrame,
+    candles: pd.DataFrame,
+    labels: dict,
+    trading: dict,
+) -> pd.DataFrame:
+    """Trade the LONG and SHORT signals of the model, the baselines and the references.
+
+    Prices come from ``candles``, matched by the timestamp of each window's
+    last row, because the validation rows hold scaled features only.
+
+    Returns:
+        One row per trade (see ``crypto_lstm.trading.simulate_trades``) with
+        a ``strategy`` column: model, each baseline, every_candle_long and
+        every_candle_short.
+    """
+    entries = entry_positions(candles, validation_predictions["timestamp"])
+    directions = {"model": signal_directions(validation_predictions["prediction"])}
+    for name in BASELINES:
+        directions[name] = signal_directions(baseline_predictions[name])
+    for name, direction in EVERY_CANDLE.items():
+        directions[name] = np.full(len(entries), direction)
+
+    frames = []
+    for name, direction in directions.items():
+        trades = simulate_trades(
+            candles,
+            entries,
+            direction,
+            future_window=labels["future_window"],
+            take_profit_pct=labels["take_profit_pct"],
+            stop_loss_pct=labels["stop_loss_pct"],
+            fee_pct=trading["fee_pct"],
+            same_candle=trading["same_candle"],
+        )
+        frames.append(trades.assign(strategy=name))
+        logger.info("Simulated %d trades for %s", len(trades), name)
+
+    trades = pd.concat(frames, ignore_index=True)
+    trades["strategy"] = pd.Categorical(trades["strategy"], categories=list(directions))
+    return trades.loc[:, ["strategy", *frames[0].columns.drop("strategy")]]
+
+
+def summarise_trading(signal_trades: pd.DataFrame, labels: dict, trading: dict) -> dict:
+    """Sum up the simulated trades of each strategy.
+
+    Returns:
+        The simulation's rules and its caveat, the figures of
+        ``crypto_lstm.trading.summarise_trades`` per strategy, and which
+        strategies the model's total net return beats.
+    """
+    strategies = {
+        str(name): summarise_trades(trades)
+        for name, trades in signal_trades.groupby(
+            "strategy", observed=False, sort=False
+        )
+    }
+    model_total = strategies["model"]["total_return_pct"]
+    for name, summary in strategies.items():
+        logger.info(
+            "Trading %s: %d trades, total net return %.2f %%, max drawdown %.2f %%",
+            name,
+            summary["trades"],
+            summary["total_return_pct"],
+            summary["max_drawdown_pct"],
+        )
+    return {
+        "note": SIMULATION_NOTE,
+        "fee_pct_per_side": trading["fee_pct"],
+        "same_candle": trading["same_candle"],
+        "take_profit_pct": labels["take_profit_pct"],
+        "stop_loss_pct": labels["stop_loss_pct"],
+        "future_window": labels["future_window"],
+        "strategies": strategies,
+        "model_beats_total_return": {
+            name: model_total > summary["total_return_pct"]
+            for name, summary in strategies.items()
+            if name != "model"
         },
     }
 

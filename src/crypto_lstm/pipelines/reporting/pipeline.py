@@ -7,9 +7,12 @@ from crypto_lstm.pipelines.reporting.nodes import (
     plot_confusion_matrix,
     predict_validation,
     predict_with_baselines,
+    simulate_signal_trades,
+    summarise_trading,
 )
 from crypto_lstm.plots import (
     plot_class_balance,
+    plot_equity_curves,
     plot_learning_curves,
     plot_probability_histograms,
 )
@@ -57,6 +60,34 @@ def create_pipeline(**kwargs) -> Pipeline:
                 ],
                 outputs="validation_metrics",
                 name="evaluate_predictions_node",
+            ),
+            Node(
+                func=simulate_signal_trades,
+                inputs=[
+                    "validation_predictions",
+                    "baseline_predictions",
+                    "candles",
+                    "params:feature_engineering.labels",
+                    "params:reporting.trading",
+                ],
+                outputs="signal_trades",
+                name="simulate_signal_trades_node",
+            ),
+            Node(
+                func=summarise_trading,
+                inputs=[
+                    "signal_trades",
+                    "params:feature_engineering.labels",
+                    "params:reporting.trading",
+                ],
+                outputs="trading_metrics",
+                name="summarise_trading_node",
+            ),
+            Node(
+                func=plot_equity_curves,
+                inputs=["signal_trades", "params:reporting.trading.fee_pct"],
+                outputs="equity_curves_plot",
+                name="plot_equity_curves_node",
             ),
             Node(
                 func=plot_confusion_matrix,
