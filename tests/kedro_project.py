@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
@@ -36,6 +38,13 @@ VERSIONED_OUTPUTS = {
     "equity_curves_plot": "data/08_reporting/equity_curves.png",
 }
 
+# Datasets that only `kedro run --pipeline=walk_forward` writes.
+WALK_FORWARD_OUTPUTS = {
+    "walk_forward_results": "data/07_model_output/walk_forward_results.parquet",
+    "walk_forward_metrics": "data/08_reporting/walk_forward_metrics.json",
+    "walk_forward_plot": "data/08_reporting/walk_forward.png",
+}
+
 
 def copy_project(root: Path) -> Path:
     """Copy pyproject.toml and conf/base into ``root``, with empty data folders."""
@@ -63,5 +72,16 @@ def run_project(
 
 def versions(root: Path, dataset: str) -> list[str]:
     """List the saved versions of a dataset, oldest first."""
-    folder = root / VERSIONED_OUTPUTS[dataset]
+    folder = root / {**VERSIONED_OUTPUTS, **WALK_FORWARD_OUTPUTS}[dataset]
     return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def load_latest(root: Path, dataset: str):
+    """Read a dataset's latest version: Parquet as a frame, JSON as a dict, else its path."""
+    folder = root / {**VERSIONED_OUTPUTS, **WALK_FORWARD_OUTPUTS}[dataset]
+    path = folder / versions(root, dataset)[-1] / folder.name
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix == ".json":
+        return json.loads(path.read_text())
+    return path

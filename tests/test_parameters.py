@@ -11,6 +11,7 @@ from crypto_lstm.errors import (
     TradingError,
     TrainingConfigError,
     UndersamplingError,
+    WalkForwardError,
     WindowingError,
 )
 from crypto_lstm.parameters import validate_parameters
@@ -124,6 +125,7 @@ def test_defaults_are_valid(defaults):
         ("modelling.feed_workers", 0, TrainingConfigError, "feed_workers=0"),
         ("modelling.max_batch_rows", 0, TrainingConfigError, "max_batch_rows=0"),
         ("modelling.threads.intra_op", 0, TrainingConfigError, "intra_op=0"),
+        ("walk_forward.folds", 1, WalkForwardError, r"folds=1"),
         ("reporting.trading.fee_pct", -0.04, TradingError, r"fee_pct=-0.04"),
         (
             "reporting.trading.same_candle",

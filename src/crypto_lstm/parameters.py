@@ -20,6 +20,7 @@ from crypto_lstm.errors import (
     TradingError,
     TrainingConfigError,
     UndersamplingError,
+    WalkForwardError,
     WindowingError,
 )
 from crypto_lstm.features import parse_feature
@@ -285,6 +286,14 @@ def validate_parameters(parameters: Mapping[str, Any]) -> None:
     _validate_modelling(parameters)
     _check_positive_int(parameters, "reporting.batch_size", TrainingConfigError)
     _check_positive_int(parameters, "reporting.boosting_rows", TrainingConfigError)
+    folds = _lookup(parameters, "walk_forward.folds", WalkForwardError)
+    _check(
+        _is_int(folds) and folds >= 2,
+        WalkForwardError,
+        "walk_forward.folds",
+        folds,
+        "an integer >= 2",
+    )
     fee_pct = _lookup(parameters, "reporting.trading.fee_pct", TradingError)
     _check(
         _is_number(fee_pct) and 0 <= fee_pct < 50,

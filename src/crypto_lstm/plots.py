@@ -135,3 +135,47 @@ def plot_equity_curves(signal_trades: pd.DataFrame, fee_pct: float) -> Figure:
         "(research simulation)"
     )
     return figure
+
+
+def plot_walk_forward(walk_forward_results: pd.DataFrame) -> Figure:
+    """Draw macro F1 (model and majority baseline) and net trading return per fold."""
+    figure = Figure(figsize=(10, 4.5), layout="constrained")
+    scores, returns = figure.subplots(1, 2)
+    folds = walk_forward_results["fold"].to_numpy()
+
+    width = 0.38
+    for offset, (column, label) in enumerate(
+        (("macro_f1", "model"), ("majority_macro_f1", "majority baseline"))
+    ):
+        bars = scores.bar(
+            folds + (offset - 0.5) * width,
+            walk_forward_results[column],
+            width,
+            label=label,
+        )
+        scores.bar_label(bars, fmt="{:.3f}", fontsize=8)
+    scores.set_ylabel("macro F1")
+    scores.set_title("Validation macro F1 per fold")
+    scores.legend()
+
+    bars = returns.bar(folds, walk_forward_results["total_return_pct"])
+    returns.bar_label(
+        bars,
+        labels=[
+            f"{total:+.2f} %\n{trades:,} trades"
+            for total, trades in zip(
+                walk_forward_results["total_return_pct"],
+                walk_forward_results["trades"],
+                strict=True,
+            )
+        ],
+        fontsize=8,
+    )
+    returns.axhline(0.0, color="grey", linewidth=0.8)
+    returns.set_ylabel("total net return, % of one stake")
+    returns.set_title("Model's signals, research simulation with fees")
+
+    for axes in (scores, returns):
+        axes.set_xticks(folds, [f"fold {fold}" for fold in folds])
+    figure.suptitle(f"Walk-forward evaluation on {len(folds)} expanding folds")
+    return figure

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+from sklearn.model_selection import TimeSeriesSplit
 
-from crypto_lstm.errors import SplitError
+from crypto_lstm.errors import SplitError, WalkForwardError
 
 
 def chronological_split(
@@ -57,3 +58,46 @@ def chronological_split(
     train = rows.iloc[:n_train].reset_index(drop=True)
     validation = rows.iloc[validation_start:].reset_index(drop=True)
     return train, validation
+
+
+def expanding_folds(rows: pd.DataFrame, *, folds: int, embargo: int) -> pd.DataFrame:
+    """Cut time-ordered rows into expanding walk-forward folds.
+
+    scikit-learn's ``TimeSeriesSplit`` makes the folds: the rows are cut into
+    ``folds + 1`` equal blocks (the first block takes the remainder); fold k
+    validates on block k + 1 and trains on everything before it, less the
+    last ``embargo`` rows, which the label horizon of the training part could
+    otherwise look into. With 4 folds, the last fold is close to the default
+    80 / 20 split.
+
+    Returns:
+        One row per fold: ``fold`` (from 1), ``train_stop``,
+        ``validation_start`` and ``validation_stop``, as row positions with
+        exclusive stops; training is ``rows[:train_stop]``.
+
+    Raises:
+        WalkForwardError: If the rows are too few for the folds and the embargo.
+    """
+    if isinstance(folds, bool) or not isinstance(folds, int) or folds < 2:
+        raise WalkForwardError(
+            "Walk-forward split failed: folds must be an integer >= 2. "
+            f"Received: folds={folds!r}."
+        )
+    block = len(rows) // (folds + 1)
+    if block <= embargo:
+        raise WalkForwardError(
+            f"Walk-forward split failed: {len(rows)} labelled rows in {folds + 1} "
+            f"blocks of {block} rows leave no training rows in the first fold after "
+            f"an embargo of {embargo} rows. Add candle files, or lower "
+            "walk_forward.folds or the embargo."
+        )
+
+    splitter = TimeSeriesSplit(n_splits=folds, gap=embargo)
+    bounds = [
+        (fold, int(train[-1]) + 1, int(validation[0]), int(validation[-1]) + 1)
+        for fold, (train, validation) in enumerate(splitter.split(rows), start=1)
+    ]
+    return pd.DataFrame(
+        bounds,
+        columns=["fold", "train_stop", "validation_start", "validation_stop"],
+    )

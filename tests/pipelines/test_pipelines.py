@@ -1,10 +1,7 @@
 """All four pipelines on a synthetic series, through Kedro's session and catalog."""
 
-import json
-
 import keras
 import numpy as np
-import pandas as pd
 import pytest
 from kedro.io.core import DatasetError
 
@@ -12,7 +9,13 @@ from crypto_lstm.errors import CryptoLSTMError, WindowingError
 from crypto_lstm.labels import HOLD, NO_LABEL
 from crypto_lstm.windows import window_ends
 from tests.invariants import check_data_path
-from tests.kedro_project import VERSIONED_OUTPUTS, copy_project, run_project, versions
+from tests.kedro_project import (
+    VERSIONED_OUTPUTS,
+    copy_project,
+    load_latest,
+    run_project,
+    versions,
+)
 from tests.synthetic import SHORT_PERIOD_FEATURES, random_candles, write_klines
 
 WINDOW = 16
@@ -63,16 +66,6 @@ def project(tmp_path_factory):
     return root, params
 
 
-def _load(root, dataset):
-    folder = root / VERSIONED_OUTPUTS[dataset]
-    path = folder / versions(root, dataset)[-1] / folder.name
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path)
-    if path.suffix == ".json":
-        return json.loads(path.read_text())
-    return path
-
-
 def test_full_run_writes_every_dataset(project):
     root, _ = project
 
@@ -82,7 +75,7 @@ def test_full_run_writes_every_dataset(project):
 
 def test_candles_have_gap_segment(project):
     root, _ = project
-    candles = _load(root, "candles")
+    candles = load_latest(root, "candles")
 
     assert len(candles) == 3 * 1440 + 600 - 120
     assert candles["segment"].max() == 1
@@ -91,7 +84,7 @@ def test_candles_have_gap_segment(project):
 
 def test_features_labelled_and_finite(project):
     root, params = project
-    features = _load(root, "features")
+    features = load_latest(root, "features")
     names = params["feature_engineering"]["features"]
 
     assert list(features.columns) == ["timestamp", "segment", *names, "label"]
@@ -103,9 +96,9 @@ def test_features_labelled_and_finite(project):
 
 def test_split_keeps_embargo(project):
     root, _ = project
-    features = _load(root, "features")
-    train = _load(root, "train_rows")
-    validation = _load(root, "validation_rows")
+    features = load_latest(root, "features")
+    train = load_latest(root, "train_rows")
+    validation = load_latest(root, "validation_rows")
 
     n_train = int(len(features) * 0.8)
     assert len(train) == n_train
@@ -136,8 +129,8 @@ def test_reloaded_datasets_obey_data_rules(project):
 
 def test_train_window_ends_are_valid_positions(project):
     root, _ = project
-    train = _load(root, "train_rows")
-    ends = _load(root, "train_window_ends")
+    train = load_latest(root, "train_rows")
+    ends = load_latest(root, "train_window_ends")
 
     assert list(ends.columns) == ["end"]
     assert ends["end"].dtype == np.int64
@@ -147,9 +140,9 @@ def test_train_window_ends_are_valid_positions(project):
 
 def test_metrics_cover_all_validation_windows(project):
     root, _ = project
-    validation = _load(root, "validation_rows")
-    metrics = _load(root, "validation_metrics")
-    predictions = _load(root, "validation_predictions")
+    validation = load_latest(root, "validation_rows")
+    metrics = load_latest(root, "validation_metrics")
+    predictions = load_latest(root, "validation_predictions")
 
     expected = len(window_ends(validation["timestamp"], WINDOW))
     assert metrics["validation_windows"] == expected
@@ -178,10 +171,10 @@ def test_metrics_cover_all_validation_windows(project):
 
 def test_trading_view_trades_every_signal_once(project):
     root, _ = project
-    predictions = _load(root, "validation_predictions")
-    trades = _load(root, "signal_trades")
-    trading = _load(root, "trading_metrics")
-    candles = _load(root, "candles")
+    predictions = load_latest(root, "validation_predictions")
+    trades = load_latest(root, "signal_trades")
+    trading = load_latest(root, "trading_metrics")
+    candles = load_latest(root, "candles")
 
     strategies = trading["strategies"]
     assert list(strategies) == [
@@ -216,7 +209,7 @@ def test_trading_view_trades_every_signal_once(project):
 
 def test_training_history_records_epochs(project):
     root, params = project
-    history = _load(root, "training_history")
+    history = load_latest(root, "training_history")
 
     assert history["epochs_run"] == 2
     assert history["feature_names"] == params["feature_engineering"]["features"]
@@ -227,7 +220,7 @@ def test_training_history_records_epochs(project):
 
 def test_benchmarks_record_nodes_and_speed(project):
     root, _ = project
-    benchmarks = _load(root, "benchmarks")
+    benchmarks = load_latest(root, "benchmarks")
 
     assert set(benchmarks["nodes"]) >= {
         "validate_raw_candles_node",
@@ -249,7 +242,7 @@ def test_benchmarks_record_nodes_and_speed(project):
 
 def test_long_batches_train_as_accumulated_micro_batches(project):
     root, _ = project
-    model = keras.models.load_model(_load(root, "model"))
+    model = keras.models.load_model(load_latest(root, "model"))
 
     assert model.optimizer.gradient_accumulation_steps == 2
 
