@@ -36,6 +36,7 @@ VERSIONED_OUTPUTS = {
     "class_balance_plot": "data/08_reporting/class_balance.png",
     "probability_histograms_plot": "data/08_reporting/probability_histograms.png",
     "equity_curves_plot": "data/08_reporting/equity_curves.png",
+    "run_report": "data/08_reporting/report.html",
 }
 
 # Datasets that only `kedro run --pipeline=walk_forward` writes.

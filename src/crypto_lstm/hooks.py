@@ -1,4 +1,4 @@
-"""Project hooks: parameter validation and per-node run metrics."""
+"""Project hooks: parameter validation, dataset versions and per-node run metrics."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from kedro.framework.hooks import hook_impl
+from kedro.io.core import AbstractVersionedDataset, VersionNotFoundError
 
 from crypto_lstm.parameters import validate_parameters
 
@@ -25,6 +26,41 @@ class ParameterValidationHooks:
     @hook_impl
     def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
         validate_parameters(catalog.load("parameters"))
+
+
+DATASET_VERSIONS = "dataset_versions"
+
+
+class DatasetVersionsHooks:
+    """Tell the run's nodes which version of each versioned dataset they use.
+
+    Before the first node runs, a ``dataset_versions`` entry is added to the
+    run's catalog: for each versioned dataset of the pipeline, the version
+    this run writes, or for a dataset it only reads, the version it loads
+    (the latest, unless ``--load-versions`` pins one; None if none exists).
+    The reporting pipeline puts it in the HTML report.
+    """
+
+    @hook_impl
+    def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
+        written = pipeline.all_outputs()
+        versions = {}
+        for name in sorted(pipeline.datasets()):
+            dataset = catalog.get(name)
+            if not isinstance(dataset, AbstractVersionedDataset):
+                continue
+            if name in written:
+                versions[name] = {
+                    "access": "written",
+                    "version": dataset.resolve_save_version(),
+                }
+                continue
+            try:
+                version = dataset.resolve_load_version()
+            except VersionNotFoundError:
+                version = None
+            versions[name] = {"access": "read", "version": version}
+        catalog[DATASET_VERSIONS] = versions
 
 
 def _resident_bytes() -> int:

@@ -14,6 +14,40 @@ from crypto_lstm.labels import CLASS_NAMES
 from crypto_lstm.trading import equity_curve
 
 
+def plot_confusion_matrix(validation_metrics: dict) -> Figure:
+    """Draw the model's validation confusion matrix with counts and row shares."""
+    matrix = np.asarray(validation_metrics["model"]["confusion_matrix"])
+    row_totals = matrix.sum(axis=1, keepdims=True)
+    shares = np.divide(
+        matrix, row_totals, out=np.zeros(matrix.shape), where=row_totals > 0
+    )
+
+    figure = Figure(figsize=(5.5, 4.5), layout="constrained")
+    axes = figure.subplots()
+    image = axes.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0)
+    figure.colorbar(image, ax=axes, label="share of the true class")
+    ticks = range(len(CLASS_NAMES))
+    axes.set_xticks(ticks, CLASS_NAMES)
+    axes.set_yticks(ticks, CLASS_NAMES)
+    axes.set_xlabel("predicted class")
+    axes.set_ylabel("true class")
+    axes.set_title(
+        f"Validation confusion matrix ({validation_metrics['validation_windows']} windows)"
+    )
+    for i in ticks:
+        for j in ticks:
+            colour = "white" if shares[i, j] > 0.5 else "black"
+            axes.text(
+                j,
+                i,
+                f"{matrix[i, j]}\n{shares[i, j]:.1%}",
+                ha="center",
+                va="center",
+                color=colour,
+            )
+    return figure
+
+
 def plot_learning_curves(training_history: dict) -> Figure:
     """Draw loss, accuracy, per-class validation recall and the learning rate per epoch."""
     history = training_history["history"]

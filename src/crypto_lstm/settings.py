@@ -3,7 +3,11 @@
 import os
 import warnings
 
-from crypto_lstm.hooks import ParameterValidationHooks, RunMetricsHooks
+from crypto_lstm.hooks import (
+    DatasetVersionsHooks,
+    ParameterValidationHooks,
+    RunMetricsHooks,
+)
 
 # Kedro imports these settings before TensorFlow: hide TensorFlow's C++ start-up
 # notices (oneDNN, CPU instruction sets) unless the user asked for them, and a
@@ -11,7 +15,7 @@ from crypto_lstm.hooks import ParameterValidationHooks, RunMetricsHooks
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 warnings.filterwarnings("ignore", message=r"register_new_resolver\(\) is deprecated")
 
-HOOKS = (ParameterValidationHooks(), RunMetricsHooks())
+HOOKS = (ParameterValidationHooks(), DatasetVersionsHooks(), RunMetricsHooks())
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -1,5 +1,7 @@
 """All four pipelines on a synthetic series, through Kedro's session and catalog."""
 
+from html.parser import HTMLParser
+
 import keras
 import numpy as np
 import pytest
@@ -19,6 +21,26 @@ from tests.kedro_project import (
 from tests.synthetic import SHORT_PERIOD_FEATURES, random_candles, write_klines
 
 WINDOW = 16
+
+
+class ReportPage(HTMLParser):
+    """Collect the image sources and the text of an HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.sources: list[str] = []
+        self.text = ""
+
+    @property
+    def images(self) -> int:
+        return len(self.sources)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.sources.append(dict(attrs)["src"])
+
+    def handle_data(self, data):
+        self.text += data
 
 
 def quick_params(raw_dir, backup_dir) -> dict:
@@ -205,6 +227,29 @@ def test_trading_view_trades_every_signal_once(project):
     assert strategies["every_candle_long"]["total_return_pct"] == pytest.approx(net)
     assert trading["fee_pct_per_side"] == 0.04
     assert "not a backtest" in trading["note"]
+
+
+def test_report_shows_metrics_trading_view_figures_and_versions(project):
+    root, params = project
+    html = load_latest(root, "run_report").read_text()
+    metrics = load_latest(root, "validation_metrics")
+    trading = load_latest(root, "trading_metrics")
+
+    page = ReportPage()
+    page.feed(html)
+    assert page.images == 5
+    assert all(source.startswith("data:image/png;base64,") for source in page.sources)
+    assert f"<td>model</td><td>{metrics['model']['accuracy']:,.4f}</td>" in html
+    for name in ("majority", "logistic_regression", "gradient_boosting"):
+        assert f"<td>{name}</td>" in html
+    assert trading["note"] in page.text
+    total = trading["strategies"]["every_candle_short"]["total_return_pct"]
+    assert f"{total:,.2f}" in html
+    # The run wrote every versioned dataset with one version, the page's.
+    version = versions(root, "validation_metrics")[-1]
+    assert f"Run version {version}" in html
+    assert f"<td>validation_metrics</td><td>written</td><td>{version}</td>" in html
+    assert f'"window_size": {params["window_size"]}' in page.text
 
 
 def test_training_history_records_epochs(project):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -18,6 +17,14 @@ from crypto_lstm.labels import CLASS_NAMES, class_counts
 # Importing the metrics registers them, so that the catalog can load a model
 # compiled with them when reporting runs alone.
 from crypto_lstm.metrics import ClassPrecision  # noqa: F401
+from crypto_lstm.plots import (
+    plot_class_balance,
+    plot_confusion_matrix,
+    plot_equity_curves,
+    plot_learning_curves,
+    plot_probability_histograms,
+)
+from crypto_lstm.report import render_report
 from crypto_lstm.trading import (
     SIMULATION_NOTE,
     entry_positions,
@@ -269,34 +276,40 @@ def summarise_trading(signal_trades: pd.DataFrame, labels: dict, trading: dict) 
     }
 
 
-def plot_confusion_matrix(validation_metrics: dict) -> plt.Figure:
-    """Draw the model's validation confusion matrix with counts and row shares."""
-    matrix = np.asarray(validation_metrics["model"]["confusion_matrix"])
-    row_totals = matrix.sum(axis=1, keepdims=True)
-    shares = np.divide(
-        matrix, row_totals, out=np.zeros(matrix.shape), where=row_totals > 0
-    )
+def build_report(
+    parameters: dict,
+    dataset_versions: dict,
+    data_quality: dict,
+    scaling_stats: dict,
+    training_history: dict,
+    validation_metrics: dict,
+    validation_predictions: pd.DataFrame,
+    trading_metrics: dict,
+    signal_trades: pd.DataFrame,
+) -> str:
+    """Render the run's HTML report with every table and figure.
 
-    figure, axes = plt.subplots(figsize=(5.5, 4.5), layout="constrained")
-    image = axes.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0)
-    figure.colorbar(image, ax=axes, label="share of the true class")
-    ticks = range(len(CLASS_NAMES))
-    axes.set_xticks(ticks, CLASS_NAMES)
-    axes.set_yticks(ticks, CLASS_NAMES)
-    axes.set_xlabel("predicted class")
-    axes.set_ylabel("true class")
-    axes.set_title(
-        f"Validation confusion matrix ({validation_metrics['validation_windows']} windows)"
+    The figures are drawn again from their data rather than read back,
+    because the catalog's matplotlib datasets can only be written.
+    """
+    figures = {
+        "Confusion matrix": plot_confusion_matrix(validation_metrics),
+        "Equity curves": plot_equity_curves(
+            signal_trades, trading_metrics["fee_pct_per_side"]
+        ),
+        "Learning curves": plot_learning_curves(training_history),
+        "Class balance": plot_class_balance(validation_metrics),
+        "Probability histograms": plot_probability_histograms(validation_predictions),
+    }
+    html = render_report(
+        parameters=parameters,
+        dataset_versions=dataset_versions,
+        data_quality=data_quality,
+        scaling_stats=scaling_stats,
+        training_history=training_history,
+        validation_metrics=validation_metrics,
+        trading_metrics=trading_metrics,
+        figures=figures,
     )
-    for i in ticks:
-        for j in ticks:
-            colour = "white" if shares[i, j] > 0.5 else "black"
-            axes.text(
-                j,
-                i,
-                f"{matrix[i, j]}\n{shares[i, j]:.1%}",
-                ha="center",
-                va="center",
-                color=colour,
-            )
-    return figure
+    logger.info("Rendered the HTML report (%d kB)", len(html) // 1024)
+    return html

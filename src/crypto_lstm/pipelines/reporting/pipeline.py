@@ -3,8 +3,8 @@
 from kedro.pipeline import Node, Pipeline
 
 from crypto_lstm.pipelines.reporting.nodes import (
+    build_report,
     evaluate_predictions,
-    plot_confusion_matrix,
     predict_validation,
     predict_with_baselines,
     simulate_signal_trades,
@@ -12,6 +12,7 @@ from crypto_lstm.pipelines.reporting.nodes import (
 )
 from crypto_lstm.plots import (
     plot_class_balance,
+    plot_confusion_matrix,
     plot_equity_curves,
     plot_learning_curves,
     plot_probability_histograms,
@@ -112,6 +113,22 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs="validation_predictions",
                 outputs="probability_histograms_plot",
                 name="plot_probability_histograms_node",
+            ),
+            Node(
+                func=build_report,
+                inputs=[
+                    "parameters",
+                    "dataset_versions",
+                    "data_quality",
+                    "scaling_stats",
+                    "training_history",
+                    "validation_metrics",
+                    "validation_predictions",
+                    "trading_metrics",
+                    "signal_trades",
+                ],
+                outputs="run_report",
+                name="build_report_node",
             ),
         ]
     )
