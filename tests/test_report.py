@@ -20,6 +20,13 @@ def _inputs(parameters):
         "max_drawdown_pct": 0.08,
         "exits": {"take_profit": 0, "stop_loss": 0, "horizon": 2},
         "same_candle_exits": 0,
+        "one_at_a_time": {
+            "trades": 1,
+            "hit_rate": 0.0,
+            "mean_return_pct": -0.08,
+            "total_return_pct": -0.08,
+            "max_drawdown_pct": 0.08,
+        },
     }
     return {
         "parameters": parameters,

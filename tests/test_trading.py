@@ -10,6 +10,7 @@ from crypto_lstm.trading import (
     entry_positions,
     equity_curve,
     max_drawdown_pct,
+    one_position_at_a_time,
     signal_directions,
     simulate_trades,
     summarise_trades,
@@ -217,6 +218,40 @@ def test_summary_books_returns_at_exit_and_measures_drawdown():
     assert summary["max_drawdown_pct"] == pytest.approx(2.0)
     assert summary["exits"] == {"take_profit": 1, "stop_loss": 1, "horizon": 1}
     assert summary["same_candle_exits"] == 1
+
+
+def test_one_position_at_a_time_skips_signals_while_a_trade_is_open():
+    minutes = pd.to_timedelta
+    trades = pd.DataFrame(
+        {
+            # Listed out of entry order on purpose.
+            "entry_time": START + minutes([4, 0, 2, 9, 5], unit="min"),
+            "exit_time": START + minutes([7, 4, 3, 10, 6], unit="min"),
+        }
+    )
+
+    # Enter at 0 (open until 4), skip 2, enter at 4 (open until 7), skip 5, enter at 9.
+    assert one_position_at_a_time(trades).tolist() == [True, True, False, True, False]
+
+
+def test_summary_adds_one_position_at_a_time_figures():
+    trades = pd.DataFrame(
+        {
+            "entry_time": START + pd.to_timedelta([0, 1], unit="min"),
+            "exit_time": START + pd.to_timedelta([5, 6], unit="min"),
+            "direction": [1, 1],
+            "exit_reason": pd.Categorical(["take_profit", "stop_loss"]),
+            "same_candle": [False, False],
+            "net_return": [0.01, -0.02],
+        }
+    )
+
+    summary = summarise_trades(trades)
+
+    assert summary["total_return_pct"] == pytest.approx(-1.0)
+    assert summary["one_at_a_time"]["trades"] == 1
+    assert summary["one_at_a_time"]["total_return_pct"] == pytest.approx(1.0)
+    assert summary["one_at_a_time"]["max_drawdown_pct"] == 0.0
 
 
 def test_drawdown_counts_a_fall_from_the_start():

@@ -6,7 +6,8 @@ following candles touch first, or at the close of the last candle of the label
 horizon. A fee is paid on each side, in percent of the traded notional.
 
 Trades are independent and may overlap: every signal gets the same stake, and
-returns are summed, not compounded.
+returns are summed, not compounded. The summary also reports the trades that
+one position at a time could take, skipping signals while a trade is open.
 
 This is not a backtest with order-book fills. There is no spread, slippage,
 funding or position limit, and a level fills at its own price, or at the
@@ -30,7 +31,8 @@ SIMULATION_NOTE = (
     "SHORT signal opens one fixed-stake trade at the candle's close, exits at the "
     "label's take-profit, stop-loss or horizon, pays the fee on both sides, and "
     "ignores spread, slippage, funding and position limits. Trades may overlap; "
-    "returns are summed, not compounded."
+    "returns are summed, not compounded. The one-position-at-a-time figures "
+    "skip signals while a trade is open."
 )
 SAME_CANDLE_RULES = ("stop_loss", "take_profit")
 EXIT_REASONS = ("take_profit", "stop_loss", "horizon")
@@ -226,6 +228,37 @@ def max_drawdown_pct(equity_pct: pd.Series) -> float:
     return float((np.maximum.accumulate(values) - values).max())
 
 
+def one_position_at_a_time(trades: pd.DataFrame) -> np.ndarray:
+    """Mark the trades a single position could take: skip signals while one is open.
+
+    Walks the trades in entry order and keeps a trade only when it enters at
+    or after the exit of the last kept one. A plain loop: each choice depends
+    on the previous one, so there is nothing to vectorise.
+    """
+    order = np.argsort(trades["entry_time"].to_numpy(), kind="stable")
+    entry = trades["entry_time"].to_numpy()[order]
+    exit_ = trades["exit_time"].to_numpy()[order]
+    kept = np.zeros(len(trades), dtype=bool)
+    free_from = None
+    for k in range(len(order)):
+        if free_from is None or entry[k] >= free_from:
+            kept[order[k]] = True
+            free_from = exit_[k]
+    return kept
+
+
+def _returns_summary(trades: pd.DataFrame) -> dict:
+    net = trades["net_return"].to_numpy(dtype="float64")
+    count = len(net)
+    return {
+        "trades": count,
+        "hit_rate": float((net > 0).mean()) if count else None,
+        "mean_return_pct": float(net.mean() * 100) if count else None,
+        "total_return_pct": float(net.sum() * 100),
+        "max_drawdown_pct": max_drawdown_pct(equity_curve(trades)),
+    }
+
+
 def summarise_trades(trades: pd.DataFrame) -> dict:
     """Count the trades and sum up their returns.
 
@@ -233,20 +266,20 @@ def summarise_trades(trades: pd.DataFrame) -> dict:
         ``trades``, ``long_trades``, ``short_trades``, ``hit_rate`` (share of
         trades with a positive net return), ``mean_return_pct`` and
         ``total_return_pct`` (net, in percent of one stake),
-        ``max_drawdown_pct``, exits per reason and ``same_candle_exits``.
-        Rates and means are None when there is no trade.
+        ``max_drawdown_pct``, exits per reason, ``same_candle_exits``, and
+        under ``one_at_a_time`` the same return figures for the trades that
+        one position at a time could take. Rates and means are None when
+        there is no trade.
     """
-    net = trades["net_return"].to_numpy(dtype="float64")
-    count = len(net)
     exits = trades["exit_reason"].value_counts()
-    return {
-        "trades": count,
-        "long_trades": int((trades["direction"] > 0).sum()),
-        "short_trades": int((trades["direction"] < 0).sum()),
-        "hit_rate": float((net > 0).mean()) if count else None,
-        "mean_return_pct": float(net.mean() * 100) if count else None,
-        "total_return_pct": float(net.sum() * 100),
-        "max_drawdown_pct": max_drawdown_pct(equity_curve(trades)),
-        "exits": {reason: int(exits.get(reason, 0)) for reason in EXIT_REASONS},
-        "same_candle_exits": int(trades["same_candle"].sum()),
-    }
+    summary = _returns_summary(trades)
+    summary.update(
+        {
+            "long_trades": int((trades["direction"] > 0).sum()),
+            "short_trades": int((trades["direction"] < 0).sum()),
+            "exits": {reason: int(exits.get(reason, 0)) for reason in EXIT_REASONS},
+            "same_candle_exits": int(trades["same_candle"].sum()),
+            "one_at_a_time": _returns_summary(trades[one_position_at_a_time(trades)]),
+        }
+    )
+    return summary
