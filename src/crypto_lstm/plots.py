@@ -144,7 +144,7 @@ def plot_equity_curves(signal_trades: pd.DataFrame, fee_pct: float) -> Figure:
     figure = Figure(figsize=(11, 7), layout="constrained")
     signals, references = figure.subplots(2, 1, sharex=True)
     for strategy, trades in signal_trades.groupby(
-        "strategy", observed=False, sort=False
+        "strategy", observed=False, sort=True
     ):
         axes = references if strategy.startswith("every_candle") else signals
         curve = equity_curve(trades)

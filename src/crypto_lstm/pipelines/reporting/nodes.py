@@ -248,7 +248,7 @@ def summarise_trading(signal_trades: pd.DataFrame, labels: dict, trading: dict) 
     strategies = {
         str(name): summarise_trades(trades)
         for name, trades in signal_trades.groupby(
-            "strategy", observed=False, sort=False
+            "strategy", observed=False, sort=True
         )
     }
     model_total = strategies["model"]["total_return_pct"]
