@@ -13,7 +13,7 @@ export KEDRO_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install install-test run test lint viz bench clean-venv
+.PHONY: install install-test run test lint viz lineage-screenshot bench clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,12 @@ run: $(RUN_STAMP)
 	$(BIN)/kedro run $(ARGS)
 
 test: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 # Each script prints one JSON object per line; see benchmarks/README.md.
 BENCHMARKS := labelling feed feed_overhead training memory
@@ -49,8 +49,19 @@ bench: $(TEST_STAMP)
 		$(BIN)/python benchmarks/$$name.py || exit 1; \
 	done
 
+# `make viz` builds kedro-viz's static site with dataset previews into build/
+# and serves it on 127.0.0.1 only. Unlike `kedro viz run`, the static site
+# does not ask PyPI for the latest kedro-viz version.
+VIZ_PORT ?= 4141
+
 viz: $(RUN_STAMP)
-	$(BIN)/kedro viz run --host 127.0.0.1 --no-browser
+	$(BIN)/python scripts/lineage_site.py build
+	$(BIN)/python -m http.server --bind 127.0.0.1 $(VIZ_PORT) --directory build
+
+# Redraws the README image; needs Chromium at /usr/bin/chromium.
+lineage-screenshot: $(RUN_STAMP)
+	$(BIN)/python scripts/lineage_site.py build
+	$(BIN)/python scripts/lineage_site.py screenshot --output docs/images/lineage.png
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Developer scripts of crypto_lstm. Tests import them as ``scripts.*``."""
