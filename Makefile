@@ -13,7 +13,7 @@ export KEDRO_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install install-test run test lint viz lineage-screenshot bench clean-venv
+.PHONY: install install-test run test lint viz lineage-screenshot report-screenshot bench clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,18 @@ viz: $(RUN_STAMP)
 lineage-screenshot: $(RUN_STAMP)
 	$(BIN)/python scripts/lineage_site.py build
 	$(BIN)/python scripts/lineage_site.py screenshot --output docs/images/lineage.png
+
+# Redraws the README image of the report from the latest run's report.html;
+# needs Chromium at /usr/bin/chromium. The page loads nothing from the network.
+report-screenshot:
+	report="$$(ls -d data/08_reporting/report.html/*/ | tail -1)report.html"; \
+	profile="$$(mktemp -d)"; \
+	/usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking --disable-component-update \
+		--disable-sync --hide-scrollbars --user-data-dir="$$profile" \
+		--window-size=1280,1150 --screenshot=docs/images/report.png \
+		"file://$$PWD/$$report"; \
+	status=$$?; rm -rf "$$profile"; exit $$status
 
 clean-venv:
 	rm -rf $(VENV)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from crypto_lstm.labels import HOLD
 from crypto_lstm.windows import window_ends
 from tests.conftest import END_TO_END_LINES
 from tests.invariants import check_data_path
@@ -141,6 +142,30 @@ def test_metrics_on_all_validation_windows(finished_run):
         f"{metrics['baselines']['logistic_regression']['macro_f1']:.3f}, gradient "
         f"boosting {metrics['baselines']['gradient_boosting']['macro_f1']:.3f} "
         "(tiny model, 20 batches)"
+    )
+
+
+def test_report_shows_baselines_and_trading_view(finished_run):
+    root, _ = finished_run
+    html = _latest(root, "run_report").read_text()
+    trading = json.loads(_latest(root, "trading_metrics").read_text())
+    predictions = pd.read_parquet(_latest(root, "validation_predictions"))
+
+    for name in ("model", "majority", "logistic_regression", "gradient_boosting"):
+        assert f"<td>{name}</td>" in html
+    for name in trading["strategies"]:
+        assert f"<td>{name}</td>" in html
+    assert "Trading view with fees" in html
+    assert "Fee 0.04 % per side" in html
+    model = trading["strategies"]["model"]
+    assert model["trades"] == int((predictions["prediction"] != HOLD).sum())
+    every_long = trading["strategies"]["every_candle_long"]
+    assert every_long["trades"] == len(predictions)
+
+    END_TO_END_LINES.append(
+        f"trading view, fee 0.04 %/side: model {model['trades']} trades, total "
+        f"{model['total_return_pct']:+.1f} %; every candle long "
+        f"{every_long['total_return_pct']:+.1f} % of one stake"
     )
 
 
