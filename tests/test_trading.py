@@ -74,7 +74,7 @@ def test_long_stop_loss_fills_at_the_stop_price():
     assert row["net_return"] == pytest.approx(-0.005 - 0.0004 * 1.995)
 
 
-def test_candle_opening_beyond_the_stop_fills_at_its_open():
+def test_gap_past_stop_fills_at_open():
     candles = make_candles([QUIET, (99.0, 99.2, 98.8, 99.1), QUIET, QUIET])
 
     row = trade(candles, 1)
@@ -108,9 +108,7 @@ def test_short_mirrors_long():
     ("same_candle", "reason", "price"),
     [("stop_loss", "stop_loss", 99.5), ("take_profit", "take_profit", 101.0)],
 )
-def test_same_candle_rule_decides_a_candle_touching_both_levels(
-    same_candle, reason, price
-):
+def test_same_candle_rule_picks_level(same_candle, reason, price):
     candles = make_candles([QUIET, (100.0, 101.5, 99.0, 100.0), QUIET, QUIET])
 
     row = trade(candles, 1, same_candle=same_candle)
@@ -120,7 +118,7 @@ def test_same_candle_rule_decides_a_candle_touching_both_levels(
     assert row["same_candle"]
 
 
-def test_open_beyond_one_level_decides_a_candle_touching_both():
+def test_open_past_level_decides_candle():
     # Opens above the long take-profit, then falls through the stop-loss.
     candles = make_candles([QUIET, (101.2, 101.3, 99.0, 99.2), QUIET, QUIET])
 
@@ -148,7 +146,7 @@ def test_hold_signals_open_no_trade():
     assert trades["entry_time"].tolist() == candles["timestamp"][1:3].tolist()
 
 
-def test_entry_without_a_full_horizon_is_refused():
+def test_entry_without_horizon_rejected():
     candles = make_candles([QUIET] * 6, segment=[0, 0, 0, 1, 1, 1])
 
     with pytest.raises(TradingError, match=r"fewer than future_window=3 contiguous"):
@@ -170,7 +168,7 @@ def test_entry_without_a_full_horizon_is_refused():
         ({"same_candle": "first"}, r"Received: same_candle='first'"),
     ],
 )
-def test_invalid_options_are_refused(option, message):
+def test_invalid_options_rejected(option, message):
     arguments = {"fee_pct": FEE, "same_candle": "stop_loss", **option}
 
     with pytest.raises(TradingError, match=message):
@@ -185,7 +183,7 @@ def test_invalid_options_are_refused(option, message):
         )
 
 
-def test_entry_positions_match_timestamps_or_name_the_missing_one():
+def test_entry_positions_name_missing_timestamp():
     candles = make_candles([QUIET] * 5)
 
     assert entry_positions(candles, candles["timestamp"][[4, 1]]).tolist() == [4, 1]
@@ -220,7 +218,7 @@ def test_summary_books_returns_at_exit_and_measures_drawdown():
     assert summary["same_candle_exits"] == 1
 
 
-def test_one_position_at_a_time_skips_signals_while_a_trade_is_open():
+def test_one_position_skips_signals_while_open():
     minutes = pd.to_timedelta
     trades = pd.DataFrame(
         {

@@ -35,10 +35,11 @@ class DatasetVersionsHooks:
     """Tell the run's nodes which version of each versioned dataset they use.
 
     Before the first node runs, a ``dataset_versions`` entry is added to the
-    run's catalog: for each versioned dataset of the pipeline, the version
-    this run writes, or for a dataset it only reads, the version it loads
-    (the latest, unless ``--load-versions`` pins one; None if none exists).
-    The reporting pipeline puts it in the HTML report.
+    run's catalog. For each versioned dataset that the pipeline writes, it
+    records the version this run saves. For a dataset the pipeline only
+    reads, it records the version loaded: the latest, or the one that
+    ``--load-versions`` pins, or None if no version exists yet. The reporting
+    pipeline shows it in the HTML report.
     """
 
     @hook_impl

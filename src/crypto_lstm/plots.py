@@ -137,9 +137,9 @@ def plot_probability_histograms(validation_predictions: pd.DataFrame) -> Figure:
 def plot_equity_curves(signal_trades: pd.DataFrame, fee_pct: float) -> Figure:
     """Draw the cumulative net return of each strategy's trades over time.
 
-    The "every candle" references trade thousands of times and lose mostly to
-    fees, so they get their own panel; on one axis they would flatten the
-    signal strategies to a line at zero.
+    The "every candle" references trade on every window and lose mostly to
+    fees, so they get their own panel. On a shared axis they would flatten the
+    curves of the model and the baselines.
     """
     figure = Figure(figsize=(11, 7), layout="constrained")
     signals, references = figure.subplots(2, 1, sharex=True)

@@ -63,11 +63,11 @@ def chronological_split(
 def expanding_folds(rows: pd.DataFrame, *, folds: int, embargo: int) -> pd.DataFrame:
     """Cut time-ordered rows into expanding walk-forward folds.
 
-    scikit-learn's ``TimeSeriesSplit`` makes the folds: the rows are cut into
-    ``folds + 1`` equal blocks (the first block takes the remainder); fold k
-    validates on block k + 1 and trains on everything before it, less the
-    last ``embargo`` rows, which the label horizon of the training part could
-    otherwise look into. With 4 folds, the last fold is close to the default
+    scikit-learn's ``TimeSeriesSplit`` makes the folds. It cuts the rows into
+    ``folds + 1`` equal blocks, and the first block also takes the remainder.
+    Fold k validates on block k + 1 and trains on everything before it except
+    the last ``embargo`` rows, because their label horizon would reach into
+    the validation block. With 4 folds, the last fold is close to the default
     80 / 20 split.
 
     Returns:

@@ -48,7 +48,7 @@ def test_folds_follow_the_expanding_split_with_the_embargo(project):
     assert per_fold[-1]["validation_stop"] == len(features)
 
 
-def test_summary_is_mean_and_sample_std_of_the_folds(project):
+def test_summary_mean_and_sample_std(project):
     root, _ = project
     metrics = load_latest(root, "walk_forward_metrics")
     results = load_latest(root, "walk_forward_results")
@@ -76,7 +76,7 @@ def test_every_fold_writes_one_version_and_a_plot(project):
     assert not any((root / "backup" / "walk_forward").glob("fold_*/*"))
 
 
-def test_walk_forward_is_left_out_of_the_default_run(project, monkeypatch):
+def test_default_run_excludes_walk_forward(project, monkeypatch):
     # The fixture's run asked Kedro for two pipelines, which limits what later
     # discovery in this process loads; ask for all of them again.
     monkeypatch.setattr(kedro_pipelines, "_requested_pipelines", None)

@@ -203,7 +203,7 @@ def simulate_signal_trades(
     """Trade the LONG and SHORT signals of the model, the baselines and the references.
 
     Prices come from ``candles``, matched by the timestamp of each window's
-    last row, because the validation rows hold scaled features only.
+    last row, because the validation rows contain only scaled features.
 
     Returns:
         One row per trade (see ``crypto_lstm.trading.simulate_trades``) with
@@ -247,9 +247,7 @@ def summarise_trading(signal_trades: pd.DataFrame, labels: dict, trading: dict) 
     """
     strategies = {
         str(name): summarise_trades(trades)
-        for name, trades in signal_trades.groupby(
-            "strategy", observed=False, sort=True
-        )
+        for name, trades in signal_trades.groupby("strategy", observed=False, sort=True)
     }
     model_total = strategies["model"]["total_return_pct"]
     for name, summary in strategies.items():
