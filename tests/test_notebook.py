@@ -43,6 +43,7 @@ print(json.dumps({
     "class_balance": class_balance.to_dict(),
     "scores": scores.to_dict(orient="index"),
     "confusion": confusion.to_numpy().tolist(),
+    "trades": trading["trades"].to_dict(),
 }, default=int))
 """
 
@@ -200,6 +201,16 @@ def test_notebook_loads_latest_run(executed, project):
     assert exported["scores"]["model"]["macro F1"] == metrics["model"]["macro_f1"]
     for name, baseline in metrics["baselines"].items():
         assert exported["scores"][name]["macro F1"] == baseline["macro_f1"], name
+
+
+def test_notebook_trading_table_matches_metrics(executed, project):
+    root, _ = project
+    trades = _exported(executed)["trades"]
+    trading = json.loads(_latest(root, "trading_metrics").read_text())
+
+    assert trades == {
+        name: summary["trades"] for name, summary in trading["strategies"].items()
+    }
 
 
 def test_notebook_class_balance_matches_metrics(executed, project):
