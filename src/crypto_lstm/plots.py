@@ -188,9 +188,12 @@ def plot_walk_forward(walk_forward_results: pd.DataFrame) -> Figure:
             label=label,
         )
         scores.bar_label(bars, fmt="{:.3f}", fontsize=8)
+    # Headroom above the bars keeps the legend clear of the bar labels.
+    top = walk_forward_results[["macro_f1", "majority_macro_f1"]].to_numpy().max()
+    scores.set_ylim(0.0, max(top, 0.01) * 1.3)
     scores.set_ylabel("macro F1")
     scores.set_title("Validation macro F1 per fold")
-    scores.legend()
+    scores.legend(loc="upper center", ncols=2)
 
     bars = returns.bar(folds, walk_forward_results["total_return_pct"])
     returns.bar_label(
@@ -206,6 +209,10 @@ def plot_walk_forward(walk_forward_results: pd.DataFrame) -> Figure:
         fontsize=8,
     )
     returns.axhline(0.0, color="grey", linewidth=0.8)
+    totals = walk_forward_results["total_return_pct"].to_numpy()
+    low, high = min(totals.min(), 0.0), max(totals.max(), 0.0)
+    span = (high - low) or 1.0
+    returns.set_ylim(low - 0.15 * span, high + 0.15 * span)
     returns.set_ylabel("total net return, % of one stake")
     returns.set_title("Model's signals, research simulation with fees")
 
