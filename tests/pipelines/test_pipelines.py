@@ -184,6 +184,11 @@ def test_metrics_cover_all_validation_windows(project):
         assert np.asarray(baseline["confusion_matrix"]).sum() == expected, name
         beats = metrics["model_beats_macro_f1"][name]
         assert beats == (metrics["model"]["macro_f1"] > baseline["macro_f1"])
+    assert metrics["parameters"]["window_size"] == WINDOW
+    assert metrics["dataset_versions"]["model"] == {
+        "access": "written",
+        "version": versions(root, "model")[-1],
+    }
     np.testing.assert_allclose(
         predictions[["prob_short", "prob_hold", "prob_long"]].sum(axis=1),
         1.0,

@@ -139,13 +139,17 @@ def evaluate_predictions(
     train_rows: pd.DataFrame,
     train_window_ends: pd.DataFrame,
     window_size: int,
+    parameters: dict,
+    dataset_versions: dict,
 ) -> dict:
     """Score the model and the baselines on all validation windows.
 
     Returns:
         Metrics of the model and of each baseline, which baselines the model's
         macro F1 beats, and window counts per class for the training part
-        before and after undersampling and for the validation part.
+        before and after undersampling and for the validation part, and the
+        run's parameters and dataset versions, so the figures can be traced
+        back to their inputs.
     """
     y_true = validation_predictions["label"].to_numpy()
     majority, labels_before = _majority_class(train_rows, window_size)
@@ -186,6 +190,8 @@ def evaluate_predictions(
             "train_windows_after_undersampling": class_counts(labels_after),
             "validation_windows": class_counts(y_true),
         },
+        "parameters": parameters,
+        "dataset_versions": dataset_versions,
     }
 
 

@@ -58,6 +58,8 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "train_rows",
                     "train_window_ends",
                     "params:window_size",
+                    "parameters",
+                    "dataset_versions",
                 ],
                 outputs="validation_metrics",
                 name="evaluate_predictions_node",
