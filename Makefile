@@ -34,12 +34,12 @@ run: $(RUN_STAMP)
 	$(BIN)/kedro run $(ARGS)
 
 test: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts notebooks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts notebooks
+	$(BIN)/ruff format --check src tests benchmarks scripts notebooks
 
 # Each script prints one JSON object per line; see benchmarks/README.md.
 BENCHMARKS := labelling feed feed_overhead training memory
