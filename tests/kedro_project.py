@@ -25,6 +25,7 @@ VERSIONED_OUTPUTS = {
     "model": "data/06_models/model.keras",
     "training_history": "data/07_model_output/training_history.json",
     "validation_predictions": "data/07_model_output/validation_predictions.parquet",
+    "baseline_predictions": "data/07_model_output/baseline_predictions.parquet",
     "signal_trades": "data/07_model_output/signal_trades.parquet",
     "validation_metrics": "data/08_reporting/validation_metrics.json",
     "trading_metrics": "data/08_reporting/trading_metrics.json",
@@ -39,7 +40,7 @@ VERSIONED_OUTPUTS = {
     "run_report": "data/08_reporting/report.html",
 }
 
-# Datasets that only `kedro run --pipeline=walk_forward` writes.
+# Datasets that only `kedro run --pipelines=walk_forward` writes.
 WALK_FORWARD_OUTPUTS = {
     "walk_forward_results": "data/07_model_output/walk_forward_results.parquet",
     "walk_forward_metrics": "data/08_reporting/walk_forward_metrics.json",

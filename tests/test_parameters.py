@@ -14,7 +14,7 @@ from crypto_lstm.errors import (
     WalkForwardError,
     WindowingError,
 )
-from crypto_lstm.parameters import validate_parameters
+from crypto_lstm.parameters import PARAMETER_KEYS, validate_parameters
 from tests.kedro_project import REPOSITORY
 
 
@@ -150,3 +150,54 @@ def test_missing_key_named(defaults):
 
 def test_embargo_above_horizon_accepted(defaults):
     validate_parameters(_with(defaults, "data_processing.embargo", 240))
+
+
+def _leaf_keys(parameters: dict, prefix: str = ""):
+    for key, value in parameters.items():
+        if isinstance(value, dict) and value:
+            yield from _leaf_keys(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}"
+
+
+def test_known_keys_match_conf_base(defaults):
+    assert set(_leaf_keys(defaults)) == PARAMETER_KEYS - {"raw_dir"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "error", "message"),
+    [
+        (
+            "modelling.epoch",
+            1,
+            TrainingConfigError,
+            r"modelling.epoch is not a parameter .* Did you mean modelling.epochs\?",
+        ),
+        (
+            "feature_engineering.labels.take_profit",
+            2,
+            FeatureError,
+            r"Did you mean feature_engineering.labels.take_profit_pct\?",
+        ),
+        ("walk_forward.fold", 3, WalkForwardError, r"Received: walk_forward.fold=3"),
+    ],
+)
+def test_unknown_key_named_with_closest_match(defaults, key, value, error, message):
+    with pytest.raises(error, match=message):
+        validate_parameters(_with(defaults, key, value))
+
+
+def test_group_given_a_value_named(defaults):
+    parameters = {**defaults, "reporting": 5}
+
+    with pytest.raises(TrainingConfigError, match=r"reporting must be a group of keys"):
+        validate_parameters(parameters)
+
+
+def test_runtime_raw_dir_and_class_weight_mapping_accepted(defaults):
+    parameters = _with(
+        defaults, "modelling.class_weight", {"SHORT": 2.0, "HOLD": 1.0, "LONG": 2.0}
+    )
+    parameters["raw_dir"] = "/data/FILUSDT"
+
+    validate_parameters(parameters)

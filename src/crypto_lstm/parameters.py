@@ -6,6 +6,7 @@ value received and the accepted range.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,101 @@ from crypto_lstm.trading import SAME_CANDLE_RULES
 # so that validating parameters does not import TensorFlow.
 PRECISIONS = ("float32", "mixed", "mixed_float16", "mixed_bfloat16")
 DISTRIBUTIONS = (None, "mirrored")
+
+
+# Every parameter key the pipelines read, as written after --params. A test
+# keeps this list equal to the keys of conf/base. raw_dir is read by the
+# catalog; the value of modelling.class_weight may itself be a mapping.
+PARAMETER_KEYS = frozenset(
+    {
+        "raw_dir",
+        "window_size",
+        "seed",
+        "feature_engineering.interval",
+        "feature_engineering.features",
+        "feature_engineering.rules.zero_previous_volume_change",
+        "feature_engineering.rules.zero_mean_volume_ratio",
+        "feature_engineering.labels.future_window",
+        "feature_engineering.labels.take_profit_pct",
+        "feature_engineering.labels.stop_loss_pct",
+        "data_processing.train_ratio",
+        "data_processing.embargo",
+        "data_processing.scaler",
+        "data_processing.undersampling.min_samples",
+        "modelling.lstm_units",
+        "modelling.dense_units",
+        "modelling.dropout_rate",
+        "modelling.learning_rate",
+        "modelling.batch_size",
+        "modelling.epochs",
+        "modelling.steps_per_epoch",
+        "modelling.early_stopping_patience",
+        "modelling.reduce_lr_patience",
+        "modelling.reduce_lr_factor",
+        "modelling.class_weight",
+        "modelling.backup_dir",
+        "modelling.precision",
+        "modelling.gradient_accumulation_steps",
+        "modelling.max_batch_rows",
+        "modelling.distribution",
+        "modelling.feed_workers",
+        "modelling.threads.intra_op",
+        "modelling.threads.inter_op",
+        "reporting.batch_size",
+        "reporting.boosting_rows",
+        "reporting.trading.fee_pct",
+        "reporting.trading.same_candle",
+        "walk_forward.folds",
+    }
+)
+_GROUPS = frozenset(
+    key.rsplit(".", depth)[0]
+    for key in PARAMETER_KEYS
+    for depth in range(1, key.count(".") + 1)
+)
+# The stage whose error type reports an unknown key of a parameter group.
+_GROUP_ERRORS: dict[str, type[CryptoLSTMError]] = {
+    "feature_engineering": FeatureError,
+    "data_processing": SplitError,
+    "modelling": TrainingConfigError,
+    "reporting": TrainingConfigError,
+    "walk_forward": WalkForwardError,
+}
+
+
+def _example_key(group: str) -> str:
+    return min(key for key in PARAMETER_KEYS if key.startswith(f"{group}."))
+
+
+def _check_known_keys(parameters: Mapping[str, Any], prefix: str = "") -> None:
+    """Raise on a key that no pipeline reads, which is most often a typo.
+
+    Without this check Kedro would pass a misspelt key along unused, and the
+    run would silently keep the default it meant to change.
+    """
+    for key, value in parameters.items():
+        path = f"{prefix}{key}"
+        if path in PARAMETER_KEYS:
+            continue
+        error = _GROUP_ERRORS.get(path.split(".", maxsplit=1)[0], CryptoLSTMError)
+        if path in _GROUPS:
+            _check(
+                isinstance(value, Mapping),
+                error,
+                path,
+                value,
+                "a group of keys such as " + _example_key(path),
+            )
+            _check_known_keys(value, f"{path}.")
+            continue
+
+        close = difflib.get_close_matches(path, PARAMETER_KEYS, n=1)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        raise error(
+            f"Invalid parameters: {path} is not a parameter of this project."
+            f"{hint} Check the key in --params and in conf/. Received: "
+            f"{path}={value!r}."
+        )
 
 
 def _lookup(parameters: Mapping[str, Any], key: str, error: type[CryptoLSTMError]):
@@ -271,6 +367,7 @@ def validate_parameters(parameters: Mapping[str, Any]) -> None:
         CryptoLSTMError: A stage-specific subclass naming the key, the value
             received and the accepted range.
     """
+    _check_known_keys(parameters)
     _check_positive_int(parameters, "window_size", WindowingError)
     seed = _lookup(parameters, "seed", TrainingConfigError)
     _check(

@@ -15,7 +15,7 @@ def register_pipelines() -> dict[str, Pipeline]:
     ``__default__`` joins all but walk_forward; Kedro runs its nodes in
     dependency order, so feature_engineering, data_processing, modelling and
     reporting run in turn. walk_forward trains one model per fold and runs
-    only when asked for: ``kedro run --pipeline=walk_forward``.
+    only when asked for: ``kedro run --pipelines=walk_forward``.
     """
     pipelines = find_pipelines(raise_errors=True)
     # Kedro loads only the pipelines a run asks for, so the sum can be empty.

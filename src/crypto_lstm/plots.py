@@ -141,7 +141,7 @@ def plot_equity_curves(signal_trades: pd.DataFrame, fee_pct: float) -> Figure:
     fees, so they get their own panel. On a shared axis they would flatten the
     curves of the model and the baselines.
     """
-    figure = Figure(figsize=(11, 7), layout="constrained")
+    figure = Figure(figsize=(13, 7.5), layout="constrained")
     signals, references = figure.subplots(2, 1, sharex=True)
     for strategy, trades in signal_trades.groupby(
         "strategy", observed=False, sort=True
@@ -162,8 +162,10 @@ def plot_equity_curves(signal_trades: pd.DataFrame, fee_pct: float) -> Figure:
     for axes in (signals, references):
         axes.axhline(0.0, color="grey", linewidth=0.8)
         axes.set_ylabel("cumulative net return, % of one stake")
-        axes.legend(loc="upper left", fontsize=8)
-    references.set_xlabel("exit time (UTC)")
+        # Outside the axes, so the legend never covers the start of a curve.
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+        axes.set_xlabel("exit time (UTC)")
+        axes.tick_params(labelbottom=True)
     figure.suptitle(
         f"Equity curves of the validation signals, fee {fee_pct:g} % per side "
         "(research simulation)"

@@ -191,7 +191,7 @@ def train_model(
         extra_callbacks=[throughput],
     )
     epochs_run = len(history.get("loss", []))
-    logger.info("Trained %d epochs", epochs_run)
+    logger.info("Training ran for %d epoch(s)", epochs_run)
     record = {
         "feature_names": feature_names,
         "window_size": window_size,

@@ -1,7 +1,7 @@
 """walk_forward: features + candles -> per-fold and mean +/- std metrics.
 
 Not part of ``__default__``: it trains one model per fold. Run it with
-``kedro run --pipeline=walk_forward``.
+``kedro run --pipelines=walk_forward``.
 """
 
 from kedro.pipeline import Node, Pipeline
