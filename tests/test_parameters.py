@@ -14,7 +14,11 @@ from crypto_lstm.errors import (
     WalkForwardError,
     WindowingError,
 )
-from crypto_lstm.parameters import PARAMETER_KEYS, validate_parameters
+from crypto_lstm.parameters import (
+    PARAMETER_KEYS,
+    check_trained_shape,
+    validate_parameters,
+)
 from tests.kedro_project import REPOSITORY
 
 
@@ -201,3 +205,17 @@ def test_runtime_raw_dir_and_class_weight_mapping_accepted(defaults):
     parameters["raw_dir"] = "/data/FILUSDT"
 
     validate_parameters(parameters)
+
+
+def test_trained_shape_mismatch_named(defaults):
+    history = {
+        "window_size": 120,
+        "feature_names": defaults["feature_engineering"]["features"][:7],
+    }
+
+    check_trained_shape(
+        {**history, "feature_names": defaults["feature_engineering"]["features"]},
+        defaults,
+    )
+    with pytest.raises(WindowingError, match=r"--params=window_size=120"):
+        check_trained_shape(history, defaults)

@@ -11,7 +11,7 @@ from pathlib import Path
 from kedro.framework.hooks import hook_impl
 from kedro.io.core import AbstractVersionedDataset, VersionNotFoundError
 
-from crypto_lstm.parameters import validate_parameters
+from crypto_lstm.parameters import check_trained_shape, validate_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +21,21 @@ SAMPLE_SECONDS = 0.05
 
 
 class ParameterValidationHooks:
-    """Validate the run's parameters before any node reads data."""
+    """Validate the run's parameters before any node reads data.
+
+    When the run reads a trained model instead of training one, the window
+    size and the features are also compared with the model's training
+    history, so a mismatch stops the run before any node writes a version.
+    """
 
     @hook_impl
     def before_pipeline_run(self, run_params, pipeline, catalog) -> None:
-        validate_parameters(catalog.load("parameters"))
+        parameters = catalog.load("parameters")
+        validate_parameters(parameters)
+        if "training_history" in pipeline.inputs() and catalog.exists(
+            "training_history"
+        ):
+            check_trained_shape(catalog.load("training_history"), parameters)
 
 
 DATASET_VERSIONS = "dataset_versions"

@@ -407,3 +407,24 @@ def validate_parameters(parameters: Mapping[str, Any]) -> None:
         same_candle,
         f"one of {SAME_CANDLE_RULES}",
     )
+
+
+def check_trained_shape(training_history: Mapping[str, Any], parameters) -> None:
+    """Check that a trained model's windows and features match this run's.
+
+    Raises:
+        WindowingError: If ``window_size`` or the feature list differs from
+            the one the model was trained with.
+    """
+    trained_window = training_history["window_size"]
+    trained_features = list(training_history["feature_names"])
+    window_size = parameters["window_size"]
+    features = list(parameters["feature_engineering"]["features"])
+    if (trained_window, trained_features) != (window_size, features):
+        raise WindowingError(
+            f"Invalid parameters: the latest model was trained on windows of "
+            f"{trained_window} rows of {trained_features}, but this run uses "
+            f"window_size={window_size} and features {features}. Re-run "
+            "modelling with the current parameters, or pass the model's: "
+            f"--params=window_size={trained_window}."
+        )

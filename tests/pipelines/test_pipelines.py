@@ -341,11 +341,15 @@ def test_missing_raw_folder_stops_run_before_training(project, tmp_path):
 
 def test_reporting_with_other_window_size_named(project):
     root, params = project
+    before = {name: len(versions(root, name)) for name in VERSIONED_OUTPUTS}
 
     with pytest.raises(
-        WindowingError, match="trained on windows of 16 rows x 8 features"
+        WindowingError, match=r"trained on windows of 16 rows .* window_size=20"
     ):
         run_project(root, {**params, "window_size": 20}, pipeline_names=["reporting"])
+
+    # The check runs before the first node, so no dataset gets a new version.
+    assert {name: len(versions(root, name)) for name in VERSIONED_OUTPUTS} == before
 
 
 def test_invalid_parameter_stops_run_before_reading(project):
