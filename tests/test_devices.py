@@ -122,7 +122,8 @@ MIRRORED_SCRIPT = textwrap.dedent(
     rng = np.random.default_rng(0)
     feed = WindowFeed(
         rng.normal(size=(100, 3)).astype(np.float32), rng.integers(0, 3, 100),
-        np.arange(5, 100), window_size=6, batch_size=16, shuffle=True, seed=0,
+        np.arange(5, 100), window_size=6, batch_size=16, drop_remainder=True,
+        shuffle=True, seed=0,
     )
     history = model.fit(feed, epochs=1, verbose=0)
     print(json.dumps({

@@ -1,7 +1,9 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crypto_lstm.errors import WindowingError
 from crypto_lstm.feed import WindowFeed
 
 
@@ -32,6 +34,25 @@ def test_last_partial_batch_kept():
     # 10 ends in batches of 4: expect 3 batches of 4, 4 and 2.
     assert len(feed) == 3
     assert [len(feed[i][1]) for i in range(len(feed))] == [4, 4, 2]
+
+
+def test_drop_remainder_serves_full_batches_only():
+    feed = _feed(n_ends=10, batch_size=4, drop_remainder=True, shuffle=True, seed=1)
+
+    # 10 ends in batches of 4: expect 2 full batches; 2 ends sit out each epoch.
+    assert len(feed) == 2
+    skipped = []
+    for _ in range(3):
+        assert [len(feed[i][1]) for i in range(len(feed))] == [4, 4]
+        served = np.concatenate([feed.batch_ends(i) for i in range(len(feed))])
+        skipped.append(sorted(set(range(5, 15)) - set(served.tolist())))
+        feed.on_epoch_end()
+    assert all(len(ends) == 2 for ends in skipped)
+
+
+def test_drop_remainder_without_a_full_batch_rejected():
+    with pytest.raises(WindowingError, match=r"3 window ends make no full batch"):
+        _feed(n_ends=3, batch_size=4, drop_remainder=True)
 
 
 def test_epoch_sees_every_end_once_when_shuffled():

@@ -14,6 +14,7 @@ import time
 import numpy as np
 from keras.utils import PyDataset
 
+from crypto_lstm.errors import WindowingError
 from crypto_lstm.windows import window_view
 
 
@@ -27,6 +28,9 @@ class WindowFeed(PyDataset):
         window_size: W.
         batch_size: Windows per batch. The last batch contains the remainder, so
             one epoch sees every window end exactly once.
+        drop_remainder: Serve full batches only; the fewer than
+            ``batch_size`` ends left over are skipped in that epoch (with
+            shuffling, different ones each epoch).
         shuffle: Shuffle the ends at the start of every epoch.
         seed: Seed of the shuffling; the same seed gives the same epoch orders.
     """
@@ -39,17 +43,26 @@ class WindowFeed(PyDataset):
         *,
         window_size: int,
         batch_size: int,
+        drop_remainder: bool = False,
         shuffle: bool = False,
         seed: int | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        if drop_remainder and len(ends) < batch_size:
+            raise WindowingError(
+                f"Windowing failed: {len(ends)} window ends make no full batch of "
+                f"batch_size={batch_size}, and full batches are required here "
+                "(drop_remainder, set under a distribution strategy). Lower "
+                "modelling.batch_size or add candle files."
+            )
         self.features = np.ascontiguousarray(features, dtype=np.float32)
         self._windows = window_view(self.features, window_size)
         self.labels = np.asarray(labels)
         self.ends = np.asarray(ends, dtype=np.int64)
         self.window_size = window_size
         self.batch_size = batch_size
+        self.drop_remainder = drop_remainder
         self.shuffle = shuffle
         self._rng = np.random.default_rng(seed)
         self._order = self.ends.copy()
@@ -59,6 +72,8 @@ class WindowFeed(PyDataset):
         self.gather_seconds = 0.0
 
     def __len__(self) -> int:
+        if self.drop_remainder:
+            return len(self.ends) // self.batch_size
         return math.ceil(len(self.ends) / self.batch_size)
 
     def batch_ends(self, index: int) -> np.ndarray:

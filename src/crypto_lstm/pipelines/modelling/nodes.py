@@ -156,12 +156,18 @@ def train_model(
     steps_per_epoch = parameters["steps_per_epoch"]
     if steps_per_epoch is not None:
         steps_per_epoch *= micro_steps
+    # NOTE: under MirroredStrategy a last batch that does not split evenly
+    # across the replicas once failed with an AddN shape error (two logical
+    # CPU devices, TensorFlow 2.21), so a distributed fit gets full batches
+    # only. The reporting pipeline still predicts every validation window.
+    full_batches = parameters["distribution"] is not None
     train_feed = _feed(
         train_rows,
         window_index["train"],
         feature_names,
         window_size,
         batch_size,
+        drop_remainder=full_batches,
         shuffle=True,
         seed=seed,
         workers=parameters["feed_workers"],
@@ -172,6 +178,7 @@ def train_model(
         feature_names,
         window_size,
         batch_size,
+        drop_remainder=full_batches,
         workers=parameters["feed_workers"],
     )
     train_labels = train_rows["label"].to_numpy()[window_index["train"]]
