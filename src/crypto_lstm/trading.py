@@ -20,6 +20,8 @@ losing trade here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -169,8 +171,8 @@ def simulate_trades(
     def beyond_stop(price, level):
         return np.where(is_long, price <= level, price >= level)
 
-    # On a candle that touches both levels, an open beyond one of them tells
-    # which came first; otherwise the rule decides.
+    # On a candle that touches both levels, an open beyond one of them shows
+    # which came first. Otherwise the rule decides.
     never = future_window + 1
     both = (take_at == stop_at) & (take_at < never)
     both_rows = entries + np.minimum(take_at, future_window)
@@ -209,6 +211,33 @@ def simulate_trades(
             # The entry fee is on the entry notional, the exit fee on the exit's.
             "net_return": gross - fee * (1 + ratio),
         }
+    )
+
+
+def trade_signals(
+    candles: pd.DataFrame,
+    entries: np.ndarray,
+    directions: np.ndarray,
+    labels: Mapping,
+    trading: Mapping,
+) -> pd.DataFrame:
+    """Run ``simulate_trades`` with the run's parameters.
+
+    Args:
+        candles, entries, directions: As for ``simulate_trades``.
+        labels: The ``feature_engineering.labels`` parameters, whose
+            take-profit, stop-loss and horizon the trades use.
+        trading: The ``reporting.trading`` parameters (fee and same-candle rule).
+    """
+    return simulate_trades(
+        candles,
+        entries,
+        directions,
+        future_window=labels["future_window"],
+        take_profit_pct=labels["take_profit_pct"],
+        stop_loss_pct=labels["stop_loss_pct"],
+        fee_pct=trading["fee_pct"],
+        same_candle=trading["same_candle"],
     )
 
 
@@ -263,13 +292,15 @@ def summarise_trades(trades: pd.DataFrame) -> dict:
     """Count the trades and sum up their returns.
 
     Returns:
-        ``trades``, ``long_trades``, ``short_trades``, ``hit_rate`` (share of
-        trades with a positive net return), ``mean_return_pct`` and
-        ``total_return_pct`` (net, in percent of one stake),
-        ``max_drawdown_pct``, exits per reason, ``same_candle_exits``, and
-        under ``one_at_a_time`` the same return figures for the trades that
-        one position at a time could take. Rates and means are None when
-        there is no trade.
+        - ``trades``, ``long_trades`` and ``short_trades``;
+        - ``hit_rate``, the share of trades with a positive net return;
+        - ``mean_return_pct``, ``total_return_pct`` and ``max_drawdown_pct``,
+          net, in percent of one stake;
+        - ``exits`` per reason and ``same_candle_exits``;
+        - ``one_at_a_time``: the return figures of the trades that one
+          position at a time could take.
+
+        Rates and means are None when there is no trade.
     """
     exits = trades["exit_reason"].value_counts()
     summary = _returns_summary(trades)

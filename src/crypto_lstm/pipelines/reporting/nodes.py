@@ -29,8 +29,8 @@ from crypto_lstm.trading import (
     SIMULATION_NOTE,
     entry_positions,
     signal_directions,
-    simulate_trades,
     summarise_trades,
+    trade_signals,
 )
 from crypto_lstm.training import micro_batches
 from crypto_lstm.windows import window_ends
@@ -91,9 +91,14 @@ def predict_validation(
     return predictions
 
 
-def _majority_class(
+def majority_class(
     train_rows: pd.DataFrame, window_size: int
 ) -> tuple[int, np.ndarray]:
+    """Find the most frequent class of the training window ends before undersampling.
+
+    Returns:
+        That class and the labels of all training window ends.
+    """
     train_labels = train_rows["label"].to_numpy()
     labels_before = train_labels[window_ends(train_rows["timestamp"], window_size)]
     return int(
@@ -118,7 +123,7 @@ def predict_with_baselines(
         order of ``validation_predictions``.
     """
     feature_names = list(scaler.feature_names_in_)
-    majority, _ = _majority_class(train_rows, window_size)
+    majority, _ = majority_class(train_rows, window_size)
     ends = validation_predictions["end"].to_numpy()
     predictions = predict_baselines(
         train_rows.loc[:, feature_names].to_numpy(dtype=np.float32),
@@ -152,7 +157,7 @@ def evaluate_predictions(
         back to their inputs.
     """
     y_true = validation_predictions["label"].to_numpy()
-    majority, labels_before = _majority_class(train_rows, window_size)
+    majority, labels_before = majority_class(train_rows, window_size)
     labels_after = train_rows["label"].to_numpy()[train_window_ends["end"].to_numpy()]
 
     model_metrics = classification_metrics(
@@ -223,24 +228,20 @@ def simulate_signal_trades(
     for name, direction in EVERY_CANDLE.items():
         directions[name] = np.full(len(entries), direction)
 
-    frames = []
-    for name, direction in directions.items():
-        trades = simulate_trades(
-            candles,
-            entries,
-            direction,
-            future_window=labels["future_window"],
-            take_profit_pct=labels["take_profit_pct"],
-            stop_loss_pct=labels["stop_loss_pct"],
-            fee_pct=trading["fee_pct"],
-            same_candle=trading["same_candle"],
-        )
-        frames.append(trades.assign(strategy=name))
-        logger.info("Simulated %d trades for %s", len(trades), name)
-
-    trades = pd.concat(frames, ignore_index=True)
-    trades["strategy"] = pd.Categorical(trades["strategy"], categories=list(directions))
-    return trades.loc[:, ["strategy", *frames[0].columns.drop("strategy")]]
+    # One simulation over all strategies builds the price tables once.
+    all_directions = np.concatenate(list(directions.values()))
+    strategies = np.repeat(list(directions), len(entries))
+    trades = trade_signals(
+        candles, np.tile(entries, len(directions)), all_directions, labels, trading
+    )
+    trades.insert(
+        0,
+        "strategy",
+        pd.Categorical(strategies[all_directions != 0], categories=list(directions)),
+    )
+    for name, count in trades["strategy"].value_counts(sort=False).items():
+        logger.info("Simulated %d trades for %s", count, name)
+    return trades
 
 
 def summarise_trading(signal_trades: pd.DataFrame, labels: dict, trading: dict) -> dict:

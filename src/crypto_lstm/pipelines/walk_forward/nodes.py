@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from crypto_lstm.evaluation import classification_metrics
-from crypto_lstm.labels import CLASS_NAMES
 from crypto_lstm.pipelines.data_processing.nodes import (
     fit_feature_scaler,
     resolve_embargo,
@@ -26,16 +25,15 @@ from crypto_lstm.pipelines.modelling.nodes import (
     index_windows,
     train_model,
 )
-from crypto_lstm.pipelines.reporting.nodes import predict_validation
+from crypto_lstm.pipelines.reporting.nodes import majority_class, predict_validation
 from crypto_lstm.scaling import scale_rows
 from crypto_lstm.split import expanding_folds
 from crypto_lstm.trading import (
     entry_positions,
     signal_directions,
-    simulate_trades,
     summarise_trades,
+    trade_signals,
 )
-from crypto_lstm.windows import window_ends
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +92,12 @@ def _train_and_predict(
     validation: pd.DataFrame,
     parameters: dict,
     fold: int,
-) -> tuple[pd.DataFrame, np.ndarray, int]:
+) -> tuple[pd.DataFrame, int, int]:
     """Scale, undersample, train and predict one fold as a full run does.
 
     Returns:
-        The validation predictions, the training labels at every window end
-        before undersampling, and the number of epochs trained.
+        The validation predictions, the majority class of the training window
+        ends before undersampling, and the number of epochs trained.
     """
     window_size, seed = parameters["window_size"], parameters["seed"]
     modelling = _fold_parameters(parameters["modelling"], fold)
@@ -142,12 +140,8 @@ def _train_and_predict(
     # Each fold builds a new model; drop the previous graph and its memory.
     keras.backend.clear_session()
 
-    ends_before = window_ends(train_rows["timestamp"], window_size)
-    return (
-        predictions,
-        train_rows["label"].to_numpy()[ends_before],
-        history["epochs_run"],
-    )
+    majority, _ = majority_class(train_rows, window_size)
+    return predictions, majority, history["epochs_run"]
 
 
 def evaluate_folds(
@@ -178,25 +172,21 @@ def evaluate_folds(
         validation = features.iloc[
             fold.validation_start : fold.validation_stop
         ].reset_index(drop=True)
-        predictions, labels_before, epochs_run = _train_and_predict(
+        predictions, majority, epochs_run = _train_and_predict(
             train, validation, parameters, fold.fold
         )
 
         y_true = predictions["label"].to_numpy()
         model_metrics = classification_metrics(y_true, predictions["prediction"])
-        majority = np.bincount(labels_before, minlength=len(CLASS_NAMES)).argmax()
         majority_metrics = classification_metrics(
             y_true, np.full(len(y_true), majority)
         )
-        trades = simulate_trades(
+        trades = trade_signals(
             candles,
             entry_positions(candles, predictions["timestamp"]),
             signal_directions(predictions["prediction"]),
-            future_window=labels["future_window"],
-            take_profit_pct=labels["take_profit_pct"],
-            stop_loss_pct=labels["stop_loss_pct"],
-            fee_pct=trading["fee_pct"],
-            same_candle=trading["same_candle"],
+            labels,
+            trading,
         )
         trading_summary = summarise_trades(trades)
 
