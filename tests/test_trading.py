@@ -345,7 +345,7 @@ def test_simulation_equals_the_reference_loop(seed, same_candle, jumpy, volatili
     np.testing.assert_allclose(trades["net_return"], [net for _, net in expected])
 
 
-def test_labelled_wins_are_take_profit_trades_when_candles_open_at_the_close():
+def test_labelled_wins_exit_at_take_profit():
     candles = random_candles(3000, seed=7, volatility=0.003)
     candles["segment"] = 0
     labels = label_candles(

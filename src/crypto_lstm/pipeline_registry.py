@@ -18,7 +18,7 @@ def register_pipelines() -> dict[str, Pipeline]:
     only when asked for: ``kedro run --pipelines=walk_forward``.
     """
     pipelines = find_pipelines(raise_errors=True)
-    # Kedro loads only the pipelines a run asks for, so the sum can be empty.
+    # Kedro loads only the pipelines a run requests, so the sum can be empty.
     pipelines["__default__"] = sum(
         (pipeline for name, pipeline in pipelines.items() if name not in ON_REQUEST),
         start=Pipeline([]),
